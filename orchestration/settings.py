@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -32,3 +33,13 @@ def duckdb_path() -> Path:
 def lake_dir() -> Path:
     """Parquet files the Python assets write and dbt reads (one writer per file, no DuckDB lock)."""
     return _path_from_env("FAZHI_LAKE_DIR", warehouse_dir() / "lake")
+
+
+def export_env() -> None:
+    """Put the resolved absolute paths in the environment, where dbt's profile reads them."""
+    os.environ["FAZHI_DUCKDB_PATH"] = str(duckdb_path())
+    os.environ["FAZHI_LAKE_DIR"] = str(lake_dir())
+    # dagster-dbt's manifest preparer runs `dbt` from PATH: make it this venv's.
+    venv_bin = str(Path(sys.executable).parent)
+    if venv_bin not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = venv_bin + os.pathsep + os.environ.get("PATH", "")

@@ -1,0 +1,153 @@
+"""Runs the stages over many reports: streamed, one bad file never stops the others.
+
+raw:     input folder   -> lake/raw_reports    (+ rejected_reports/read.parquet)
+parsed:  raw_reports    -> lake/parsed_reports (+ rejected_reports/parse.parquet)
+metrics: parsed_reports -> lake/report_metrics (+ rejected_reports/extract.parquet)
+
+The Dagster assets and the `fazhi` command both call these functions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from orchestration import lake
+from orchestration.metrics.facts import extract_facts
+from orchestration.reports.parsed import ParsedReport, Section, Sentence, parse_report
+from orchestration.reports.raw import RawReport, read_report
+from orchestration.reports.rejection import RejectedReport
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StageStats:
+    written: int = 0
+    rejected: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def reject(self, writer: lake.TableWriter, row: dict) -> None:
+        writer.write(row)
+        self.rejected += 1
+        self.reasons[row["reason"]] = self.reasons.get(row["reason"], 0) + 1
+
+
+def discover(input_dir: Path) -> Iterator[Path]:
+    """Every file below the input folder, in a stable order; hidden files and folders skipped."""
+    root = Path(input_dir)
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts):
+            yield path
+
+
+def rejection(path: str, stage: str, reason: str, report_id: str | None = None, duplicate_of=None) -> dict:
+    return {
+        "path": path, "file_name": Path(path).name, "report_id": report_id,
+        "stage": stage, "reason": reason, "duplicate_of": duplicate_of,
+    }
+
+
+def read_all(paths: Iterable[Path]) -> Iterator[RawReport | dict]:
+    """RawReports, or rejection rows for files that cannot be used (duplicates included)."""
+    seen: dict[str, str] = {}  # report_id -> path of the first file with that content
+    for path in paths:
+        try:
+            raw = read_report(path)
+        except RejectedReport as err:
+            yield rejection(str(Path(path).resolve()), err.stage, err.reason)
+            continue
+        except Exception as err:  # a reader bug must cost one file, not the batch
+            log.exception("reading %s failed", path)
+            yield rejection(str(Path(path).resolve()), "read", f"unexpected error: {err!r}")
+            continue
+        if raw.report_id in seen:
+            yield rejection(raw.path, "read", f"duplicate of {seen[raw.report_id]}", raw.report_id, raw.report_id)
+            continue
+        seen[raw.report_id] = raw.path
+        yield raw
+
+
+def parse_all(raws: Iterable[RawReport]) -> Iterator[ParsedReport | dict]:
+    for raw in raws:
+        try:
+            yield parse_report(raw)
+        except RejectedReport as err:
+            yield rejection(raw.path, err.stage, err.reason, raw.report_id)
+        except Exception as err:
+            log.exception("parsing %s failed", raw.path)
+            yield rejection(raw.path, "parse", f"unexpected error: {err!r}", raw.report_id)
+
+
+def load_raw(input_dir: Path, lake_dir: Path) -> StageStats:
+    stats = StageStats()
+    with (
+        lake.TableWriter(lake_dir, "raw_reports") as out,
+        lake.TableWriter(lake_dir, "rejected_reports", part="read") as rejected,
+    ):
+        for item in read_all(discover(input_dir)):
+            if isinstance(item, RawReport):
+                out.write(dataclasses.asdict(item))
+                stats.written += 1
+            else:
+                stats.reject(rejected, item)
+    return stats
+
+
+def parse_raw(lake_dir: Path) -> StageStats:
+    stats = StageStats()
+    raws = (RawReport(**row) for row in lake.read_rows(lake_dir, "raw_reports"))
+    with (
+        lake.TableWriter(lake_dir, "parsed_reports") as out,
+        lake.TableWriter(lake_dir, "rejected_reports", part="parse") as rejected,
+    ):
+        for item in parse_all(raws):
+            if isinstance(item, ParsedReport):
+                out.write(parsed_to_row(item))
+                stats.written += 1
+            else:
+                stats.reject(rejected, item)
+    return stats
+
+
+def extract_parsed(lake_dir: Path) -> StageStats:
+    stats = StageStats()
+    with (
+        lake.TableWriter(lake_dir, "report_metrics", chunk_rows=4096) as out,
+        lake.TableWriter(lake_dir, "rejected_reports", part="extract") as rejected,
+    ):
+        for row in lake.read_rows(lake_dir, "parsed_reports"):
+            report = row_to_parsed(row)
+            try:
+                facts = extract_facts(report)
+            except Exception as err:
+                log.exception("extracting from %s failed", report.path)
+                stats.reject(rejected, rejection(report.path, "extract", f"unexpected error: {err!r}", report.report_id))
+                continue
+            for fact in facts:
+                out.write(fact.as_row())
+                stats.written += 1
+    return stats
+
+
+def parsed_to_row(report: ParsedReport) -> dict:
+    row = {name: getattr(report, name) for name in lake.SCHEMAS["parsed_reports"]
+           if name not in ("file_name", "provenance", "sections", "sentences")}
+    row["file_name"] = report.file
+    row["provenance"] = [{"field": k, "method": v} for k, v in report.provenance.items()]
+    row["sections"] = [dataclasses.asdict(s) for s in report.sections]
+    row["sentences"] = [dataclasses.asdict(s) for s in report.sentences]
+    return row
+
+
+def row_to_parsed(row: dict) -> ParsedReport:
+    fields = {name: row[name] for name in ParsedReport.METADATA_FIELDS}
+    return ParsedReport(
+        report_id=row["report_id"], file=row["file_name"], path=row["path"], text=row["text"], **fields,
+        provenance={p["field"]: p["method"] for p in row["provenance"] or []},
+        sections=[Section(**s) for s in row["sections"] or []],
+        sentences=[Sentence(**s) for s in row["sentences"] or []],
+    )
