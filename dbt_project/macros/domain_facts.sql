@@ -1,0 +1,32 @@
+{# The rows of one domain's fact table: every domain table has the same columns. #}
+{% macro domain_facts(domain) %}
+select
+    fact_id,
+    report_id,
+    file_name,
+    admin_code,
+    region_name,
+    province,
+    city,
+    county,
+    issuer,
+    issuer_kind,
+    report_year,
+    year,
+    measure,
+    measure_label_zh,
+    kind,
+    value,
+    unit,
+    approx,
+    scope,
+    in_plan,
+    quote,
+    start_offset,
+    end_offset,
+    section_id,
+    outline_part,
+    rule
+from {{ ref('int_report_metrics__enriched') }}
+where domain = '{{ domain }}'
+{% endmacro %}

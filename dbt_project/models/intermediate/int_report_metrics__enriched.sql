@@ -1,0 +1,33 @@
+-- Each fact with the report it came from, the report's region and the measure's labels.
+select
+    f.fact_id,
+    f.report_id,
+    r.file_name,
+    r.admin_code,
+    coalesce(g.name, r.county, r.city, r.province) as region_name,
+    r.province,
+    r.city,
+    r.county,
+    r.issuer,
+    r.issuer_kind,
+    r.report_year,
+    f.year,
+    f.domain,
+    f.measure,
+    m.label_zh as measure_label_zh,
+    f.kind,
+    f.value,
+    f.unit,
+    f.approx,
+    f.scope,
+    f.quote,
+    f.start_offset,
+    f.end_offset,
+    f.section_id,
+    f.outline_part,
+    coalesce(f.outline_part = 'plan', false) as in_plan,
+    f.rule
+from {{ ref('stg_lake__report_metrics') }} as f
+inner join {{ ref('stg_lake__parsed_reports') }} as r using (report_id)
+left join {{ ref('regions') }} as g on g.admin_code = r.admin_code
+left join {{ ref('measures') }} as m on m.domain = f.domain and m.measure = f.measure

@@ -1,0 +1,32 @@
+select
+    r.report_id,
+    r.file_name,
+    r.path,
+    r.title,
+    r.issuer,
+    r.issuer_kind,
+    r.province,
+    r.city,
+    r.county,
+    r.admin_code,
+    coalesce(g.name, r.county, r.city, r.province) as region_name,
+    r.report_year,
+    r.publish_date,
+    r.doc_number,
+    r.provenance,
+    raw.format,
+    raw.encoding,
+    raw.size_bytes,
+    length(r.text) as text_chars,
+    coalesce(f.facts, 0) as facts,
+    r.text
+from {{ ref('stg_lake__parsed_reports') }} as r
+left join {{ ref('stg_lake__raw_reports') }} as raw using (report_id)
+left join {{ ref('regions') }} as g on g.admin_code = r.admin_code
+left join (
+    select
+        report_id,
+        count(*) as facts
+    from {{ ref('stg_lake__report_metrics') }}
+    group by report_id
+) as f using (report_id)

@@ -1,0 +1,19 @@
+select
+    report_id,
+    path,
+    file_name,
+    text,
+    nullif(trim(title), '') as title,
+    issuer,
+    issuer_kind,
+    province,
+    city,
+    county,
+    admin_code,
+    report_year,
+    try_cast(publish_date as date) as publish_date,
+    doc_number,
+    map_from_entries(
+        list_transform(provenance, p -> struct_pack(k := p.field, v := p.method))
+    ) as provenance
+from {{ source('lake', 'parsed_reports') }}

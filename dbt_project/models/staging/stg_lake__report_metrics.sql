@@ -1,0 +1,18 @@
+select
+    md5(concat_ws('|', report_id, start, "end", domain, measure, kind, year)) as fact_id,
+    report_id,
+    domain,
+    measure,
+    kind,
+    value,
+    unit,
+    approx,
+    year,
+    nullif(trim(scope), '') as scope,
+    quote,
+    start as start_offset,
+    "end" as end_offset,
+    section_id,
+    outline_part,
+    rule
+from {{ source('lake', 'report_metrics') }}
