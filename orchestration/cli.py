@@ -1,0 +1,89 @@
+"""`fazhi`: the pipeline from a terminal.
+
+  fazhi parse PATH...    one JSON line per report: its metadata
+  fazhi extract PATH...  one JSON line per fact
+  fazhi build            raw -> parsed -> metrics -> dbt marts in warehouse/fazhi.duckdb, via Dagster
+
+parse and extract run the same code as the Dagster assets, without Dagster or a warehouse.
+Files that cannot be used are reported on stderr with their reason; the others go on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from orchestration import batch, settings
+from orchestration.reports.parsed import ParsedReport
+
+
+def expand(paths: Iterable[str]) -> Iterator[Path]:
+    for name in paths:
+        path = Path(name)
+        yield from batch.discover(path) if path.is_dir() else [path]
+
+
+def parsed_reports(paths: list[str]) -> Iterator[ParsedReport]:
+    raws = (item for item in batch.read_all(expand(paths)) if not _reported(item))
+    for item in batch.parse_all(raws):
+        if not _reported(item):
+            yield item
+
+
+def _reported(item) -> bool:
+    """Rejection rows go to stderr; True when `item` was one."""
+    if isinstance(item, dict):
+        print(f"rejected {item['path']} ({item['stage']}): {item['reason']}", file=sys.stderr)
+        return True
+    return False
+
+
+def emit(row: dict) -> None:
+    sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    for report in parsed_reports(args.paths):
+        emit(report.metadata())
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from orchestration.metrics.facts import extract_facts
+
+    for report in parsed_reports(args.paths):
+        for fact in extract_facts(report):
+            row = fact.as_row()
+            row["file"] = report.file
+            emit(row)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from orchestration.build import build_warehouse
+
+    return build_warehouse(input_dir=Path(args.input).resolve() if args.input else None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="fazhi", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, func, help_text in (
+        ("parse", cmd_parse, "print each report's metadata as JSON Lines"),
+        ("extract", cmd_extract, "print each extracted fact as JSON Lines"),
+    ):
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("paths", nargs="+", help="report files or folders")
+        sub.set_defaults(func=func)
+    build = commands.add_parser("build", help="build the warehouse and print what it holds")
+    build.add_argument("--input", help=f"folder of reports (default: $FAZHI_INPUT_DIR or {settings.input_dir()})")
+    build.set_defaults(func=cmd_build)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Dagster wiring only: thin assets that call the text-processing library."""

@@ -1,0 +1,41 @@
+"""Runs that start by themselves: when the input folder changes, and through reporting season."""
+
+from __future__ import annotations
+
+import hashlib
+
+import dagster as dg
+
+from orchestration import batch, settings
+
+# Everything: raw -> parsed -> metrics -> dbt models and tests -> summary.
+warehouse_job = dg.define_asset_job("build_warehouse", selection=dg.AssetSelection.all())
+
+
+def input_fingerprint() -> str:
+    """Changes when a file below the input folder is added, removed or rewritten."""
+    digest = hashlib.sha256()
+    for path in batch.discover(settings.input_dir()):
+        stat = path.stat()
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+@dg.sensor(job=warehouse_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
+def new_reports_sensor(context: dg.SensorEvaluationContext):
+    """Rebuilds the warehouse when reports are added to, changed in or removed from the input folder."""
+    if not settings.input_dir().is_dir():
+        return dg.SkipReason(f"input folder {settings.input_dir()} does not exist")
+    fingerprint = input_fingerprint()
+    if fingerprint == context.cursor:
+        return dg.SkipReason("no new or changed reports")
+    context.update_cursor(fingerprint)
+    return dg.RunRequest(run_key=fingerprint)
+
+
+# Reports on year N must be published by the end of March of year N+1: check nightly
+# through February-April even if the sensor is off (e.g. the folder is a network mount).
+reporting_season_schedule = dg.ScheduleDefinition(
+    job=warehouse_job, cron_schedule="0 3 * 2-4 *", execution_timezone="Asia/Shanghai",
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+)
