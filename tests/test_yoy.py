@@ -1,0 +1,127 @@
+"""Year-over-year views on a multi-year fixture: three years of one region, one year of another."""
+
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration import lake, settings
+
+COUNTY = dict(province="山东省", city="威海市", county="文登区", admin_code="371003", issuer="威海市文登区人民政府")
+CITY = dict(province="浙江省", city="台州市", county="临海市", admin_code="331082", issuer="临海市人民政府")
+
+# (region, report_year, facts); a fact: (domain, measure, kind, value, unit, year, scope, outline_part)
+REPORTS = [
+    (COUNTY, 2021, [("reconsideration", "cases_accepted", "value", 50, "case", 2021, None, "achievements")]),
+    (COUNTY, 2022, [
+        ("reconsideration", "cases_accepted", "value", 60, "case", 2022, None, "achievements"),
+        ("enforcement", "penalty_cases", "value", 10, "case", 2022, "区海洋发展局", "achievements"),
+    ]),
+    (COUNTY, 2023, [
+        ("reconsideration", "cases_accepted", "value", 90, "case", 2023, None, "achievements"),
+        # A later report quoting an earlier year loses to that year's own report.
+        ("reconsideration", "cases_accepted", "value", 58, "case", 2022, None, "achievements"),
+        ("enforcement", "penalty_cases", "value", 15, "case", 2023, "区海洋发展局", "achievements"),
+        # Plan numbers are targets, never results.
+        ("reconsideration", "cases_accepted", "target", 100, "case", 2024, None, "plan"),
+        ("reconsideration", "cases_accepted", "value", 120, "case", 2024, None, "plan"),
+    ]),
+    (CITY, 2023, [
+        ("mediation", "success_rate", "value", 99.5, "percent", 2023, None, "achievements"),
+        ("mediation", "success_rate", "change", 0.5, "percentage_point", 2023, None, "achievements"),
+        ("licensing", "applications_received", "value", 1200, "case", 2023, None, "achievements"),
+        ("licensing", "applications_received", "change", 20, "percent", 2023, None, "achievements"),
+        ("reconsideration", "cases_closed", "value", 250, "case", 2023, None, "achievements"),
+        ("reconsideration", "cases_closed", "value", 200, "case", 2022, None, "achievements"),
+        ("reconsideration", "applications_received", "value", 300, "case", 2023, None, "achievements"),
+        ("reconsideration", "applications_received", "change", -30, "case", 2023, None, "achievements"),
+    ]),
+]
+
+
+def write_lake(lake_dir):
+    text = "。".join(f"数字{i}" for i in range(40))
+    with (
+        lake.TableWriter(lake_dir, "raw_reports") as raw,
+        lake.TableWriter(lake_dir, "parsed_reports") as parsed,
+        lake.TableWriter(lake_dir, "report_metrics") as metrics,
+    ):
+        for n, (region, year, facts) in enumerate(REPORTS):
+            report_id = f"report{n}"
+            raw.write(dict(report_id=report_id, path=f"/in/{n}.txt", file_name=f"{n}.txt", size_bytes=1,
+                           format="txt", encoding="utf-8", text=text))
+            parsed.write(dict(report_id=report_id, path=f"/in/{n}.txt", file_name=f"{n}.txt", text=text,
+                              title=None, issuer_kind="government", report_year=year, publish_date=None,
+                              doc_number=None, provenance=[], sections=[], sentences=[], **region))
+            for i, (domain, measure, kind, value, unit, fact_year, scope, part) in enumerate(facts):
+                start = text.index(f"数字{i}。")
+                metrics.write(dict(
+                    report_id=report_id, file=f"{n}.txt", domain=domain, measure=measure, kind=kind,
+                    value=value, unit=unit, approx=False, year=fact_year, scope=scope,
+                    quote=text[start:start + 3], start=start, end=start + 3, section_id=None,
+                    outline_part=part, rule="fixture"))
+    for stage in ("read", "parse", "extract"):
+        with lake.TableWriter(lake_dir, "rejected_reports", part=stage):
+            pass
+
+
+@pytest.fixture
+def yoy(warehouse):
+    from orchestration.defs.dbt import dbt_models, dbt_resource
+
+    write_lake(settings.lake_dir())
+    assert dg.materialize([dbt_models], resources={"dbt": dbt_resource()}).success
+    with duckdb.connect(str(settings.duckdb_path()), read_only=True) as con:
+        rows = con.execute("select * from yoy_measures").fetchall()
+        names = [d[0] for d in con.description]
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def row(rows, admin_code, measure, year, scope=None):
+    (found,) = [r for r in rows if (r["admin_code"], r["measure"], r["year"], r["scope"])
+                == (admin_code, measure, year, scope)]
+    return found
+
+
+def test_previous_year_comes_from_that_years_report(yoy):
+    r = row(yoy, "371003", "cases_accepted", 2023)
+    assert (r["value"], r["previous_value"], r["previous_value_source"]) == (90, 60, "report")
+    assert r["absolute_change"] == 30
+    assert r["percent_change"] == 50.0
+    assert row(yoy, "371003", "cases_accepted", 2022)["previous_value"] == 50
+
+
+def test_first_year_has_no_previous_value(yoy):
+    r = row(yoy, "371003", "cases_accepted", 2021)
+    assert r["previous_value"] is None and r["absolute_change"] is None
+
+
+def test_scoped_numbers_compare_with_the_same_scope_only(yoy):
+    r = row(yoy, "371003", "penalty_cases", 2023, scope="区海洋发展局")
+    assert (r["value"], r["previous_value"]) == (15, 10)
+
+
+def test_plan_numbers_are_left_out(yoy):
+    assert not [r for r in yoy if r["year"] == 2024]
+
+
+def test_earlier_value_quoted_in_a_later_report_serves_when_no_report_of_that_year(yoy):
+    r = row(yoy, "331082", "cases_closed", 2023)
+    assert (r["previous_value"], r["previous_value_source"]) == (200, "stated_in_later_report")
+
+
+@pytest.mark.parametrize(
+    ("measure", "previous"),
+    [("success_rate", 99.0), ("applications_received", 1000.0)],
+)
+def test_previous_value_derived_from_a_stated_change(yoy, measure, previous):
+    r = row(yoy, "331082", measure, 2023)
+    assert r["previous_value"] == pytest.approx(previous)
+    assert r["previous_value_source"] == "derived_from_stated_change"
+
+
+def test_absolute_stated_change_in_the_measures_unit(yoy):
+    rows = [r for r in yoy if r["admin_code"] == "331082" and r["domain"] == "reconsideration"
+            and r["measure"] == "applications_received"]
+    assert [(r["previous_value"], r["stated_change"]) for r in rows] == [(330, -30)]
