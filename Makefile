@@ -23,7 +23,7 @@ sql: $(STAMP)  ## a read-only SQL shell on the warehouse
 
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration tests scripts benchmarks
-	$(BIN)/sqlfluff lint dbt_project/models
+	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests
 
 bench: $(STAMP)  ## throughput and memory figures, see benchmarks/README.md
 	$(BIN)/python benchmarks/pipeline.py

@@ -6,7 +6,7 @@ with candidates as (
         coalesce(scope, '') as scope_key,
         row_number() over (
             partition by admin_code, domain, measure, coalesce(scope, ''), year, unit
-            order by report_year desc, start_offset
+            order by report_year desc, start_offset asc
         ) as preference
     from {{ ref('int_report_metrics__enriched') }}
     where

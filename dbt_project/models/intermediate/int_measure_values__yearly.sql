@@ -12,7 +12,7 @@ with candidates as (
         ) as values_in_report,
         row_number() over (
             partition by admin_code, domain, measure, coalesce(scope, ''), unit, year
-            order by (year = report_year) desc, report_year desc, start_offset
+            order by (year = report_year) desc, report_year desc, start_offset asc
         ) as preference
     from {{ ref('int_report_metrics__enriched') }}
     where

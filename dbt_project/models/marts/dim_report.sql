@@ -1,3 +1,11 @@
+with fact_counts as (
+    select
+        report_id,
+        count(*) as facts
+    from {{ ref('stg_lake__report_metrics') }}
+    group by report_id
+)
+
 select
     r.report_id,
     r.file_name,
@@ -22,11 +30,5 @@ select
     r.text
 from {{ ref('stg_lake__parsed_reports') }} as r
 left join {{ ref('stg_lake__raw_reports') }} as raw using (report_id)
-left join {{ ref('regions') }} as g on g.admin_code = r.admin_code
-left join (
-    select
-        report_id,
-        count(*) as facts
-    from {{ ref('stg_lake__report_metrics') }}
-    group by report_id
-) as f using (report_id)
+left join {{ ref('regions') }} as g on r.admin_code = g.admin_code
+left join fact_counts as f using (report_id)

@@ -7,12 +7,12 @@ with sections as (
 
 select
     report_id,
-    section.section_id as section_id,
-    section.parent_id as parent_id,
-    section.level as level,
-    section.number as number,
-    section.heading as heading,
+    section.section_id,
+    section.parent_id,
+    section.level,
+    section.number,
+    section.heading,
     section.start as start_offset,
     section.end as end_offset,
-    section.outline_part as outline_part
+    section.outline_part
 from sections
