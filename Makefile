@@ -4,7 +4,6 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.synced
-export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster_home
 
 .PHONY: warehouse test dev sql lint bench setup clean
 
@@ -15,8 +14,7 @@ test: $(STAMP)  ## run the tests
 	$(BIN)/pytest
 
 dev: $(STAMP)  ## the Dagster UI on http://127.0.0.1:3000
-	mkdir -p $(DAGSTER_HOME)
-	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+	$(BIN)/fazhi dev
 
 sql: $(STAMP)  ## a read-only SQL shell on the warehouse
 	$(BIN)/duckdb -readonly $${FAZHI_DUCKDB_PATH:-warehouse/fazhi.duckdb}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -12,11 +13,15 @@ from orchestration import settings
 from orchestration.summary import summarize
 
 
-def dagster_instance() -> dg.DagsterInstance:
-    """The instance `make dev` uses too, so command-line builds show up in the UI's run list."""
+def dagster_home() -> Path:
+    """$DAGSTER_HOME, by default warehouse/dagster_home, made with our instance settings.
+    `fazhi build` and `fazhi dev` share it, so command-line builds show in the UI's runs."""
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(settings.warehouse_dir() / "dagster_home")))
     home.mkdir(parents=True, exist_ok=True)
-    return dg.DagsterInstance.get()
+    config = home / "dagster.yaml"
+    if not config.exists():
+        shutil.copy(Path(__file__).with_name("dagster_instance.yaml"), config)
+    return home
 
 
 def build_warehouse(input_dir: Path | None = None) -> int:
@@ -29,7 +34,8 @@ def build_warehouse(input_dir: Path | None = None) -> int:
     from orchestration.definitions import defs  # after the environment is set and the manifest written
 
     job = defs.resolve_job_def("build_warehouse")
-    with dagster_instance() as instance:
+    dagster_home()
+    with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(instance=instance, raise_on_error=False)
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]

@@ -3,6 +3,7 @@
   fazhi parse PATH...    one JSON line per report: its metadata
   fazhi extract PATH...  one JSON line per fact
   fazhi build            raw -> parsed -> metrics -> dbt marts in warehouse/fazhi.duckdb, via Dagster
+  fazhi dev              dagster dev on 127.0.0.1 with DAGSTER_HOME=warehouse/dagster_home
 
 parse and extract run the same code as the Dagster assets, without Dagster or a warehouse.
 Files that cannot be used are reported on stderr with their reason; the others go on.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -68,6 +70,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     return build_warehouse(input_dir=Path(args.input).resolve() if args.input else None)
 
 
+def cmd_dev(args: argparse.Namespace) -> int:
+    from orchestration.build import dagster_home
+
+    dagster_home()
+    dagster = str(Path(sys.executable).with_name("dagster"))
+    os.execv(dagster, [dagster, "dev", "-h", "127.0.0.1", "-p", str(args.port)])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="fazhi", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -81,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="build the warehouse and print what it holds")
     build.add_argument("--input", help=f"folder of reports (default: $FAZHI_INPUT_DIR or {settings.input_dir()})")
     build.set_defaults(func=cmd_build)
+    dev = commands.add_parser("dev", help="the Dagster UI on 127.0.0.1, with a persistent run history")
+    dev.add_argument("--port", type=int, default=3000)
+    dev.set_defaults(func=cmd_dev)
     args = parser.parse_args(argv)
     return args.func(args)
 
