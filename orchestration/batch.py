@@ -44,7 +44,14 @@ def discover(input_dir: Path) -> Iterator[Path]:
             yield path
 
 
+def displayable(path: str) -> str:
+    """A path that UTF-8 can store. File names that are not UTF-8 (GBK names from Windows
+    archives) decode with surrogates, which would fail the Parquet write for the batch."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def rejection(path: str, stage: str, reason: str, report_id: str | None = None, duplicate_of=None) -> dict:
+    path = displayable(path)
     return {
         "path": path, "file_name": Path(path).name, "report_id": report_id,
         "stage": stage, "reason": reason, "duplicate_of": duplicate_of,
@@ -68,7 +75,7 @@ def read_all(paths: Iterable[Path]) -> Iterator[RawReport | dict]:
             yield rejection(raw.path, "read", f"duplicate of {seen[raw.report_id]}", raw.report_id, raw.report_id)
             continue
         seen[raw.report_id] = raw.path
-        yield raw
+        yield dataclasses.replace(raw, path=displayable(raw.path), file_name=displayable(raw.file_name))
 
 
 def parse_all(raws: Iterable[RawReport]) -> Iterator[ParsedReport | dict]:
