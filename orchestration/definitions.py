@@ -16,6 +16,7 @@ defs = dg.Definitions(
     schedules=[automation.reporting_season_schedule],
     resources={
         "dbt": dbt.dbt_resource(),
-        "duckdb": DuckDBResource(database=str(settings.duckdb_path())),
+        # Read when a run starts, so FAZHI_DUCKDB_PATH set after import still counts.
+        "duckdb": DuckDBResource(database=dg.EnvVar("FAZHI_DUCKDB_PATH")),
     },
 )

@@ -21,21 +21,27 @@ def pytest_configure(config):
     prepare_manifest()
 
 
-@pytest.fixture
-def warehouse(tmp_path, monkeypatch) -> Path:
-    """A private warehouse folder: tests never touch warehouse/ in the repo."""
-    root = tmp_path / "warehouse"
-    monkeypatch.setenv("FAZHI_WAREHOUSE_DIR", str(root))
+def use_private_warehouse(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every path at `root`: tests never touch warehouse/ in the repo."""
+    monkeypatch.setenv("FAZHI_WAREHOUSE_DIR", str(root / "warehouse"))
     monkeypatch.delenv("FAZHI_DUCKDB_PATH", raising=False)
     monkeypatch.delenv("FAZHI_LAKE_DIR", raising=False)
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    monkeypatch.delenv("FAZHI_INPUT_DIR", raising=False)  # restored after `fazhi build --input`
+    monkeypatch.setenv("DAGSTER_HOME", str(root / "dagster_home"))
     settings.export_env()
-    return root
+    return root / "warehouse"
 
 
-@pytest.fixture
-def sample_dir(tmp_path) -> Path:
-    """A copy of the bundled samples that a test may add files to."""
-    folder = tmp_path / "input"
+@pytest.fixture(scope="module")
+def module_warehouse(tmp_path_factory) -> Path:
+    """A private warehouse shared by one module's tests (a dbt build takes tens of seconds)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        yield use_private_warehouse(tmp_path_factory.mktemp("wh"), monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def sample_dir(tmp_path_factory) -> Path:
+    """A copy of the bundled samples that a test module may add files to."""
+    folder = tmp_path_factory.mktemp("input") / "reports"
     shutil.copytree(SAMPLES, folder)
     return folder

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 import duckdb
 import pytest
 
@@ -18,12 +21,14 @@ def snapshot(database) -> dict[str, list[tuple]]:
                 for t in (*FACT_TABLES, "dim_report", "rejected_reports")}
 
 
-@pytest.fixture
-def built(warehouse, sample_dir, capsys):
+@pytest.fixture(scope="module")
+def built(module_warehouse, sample_dir):
     (sample_dir / "empty.txt").write_bytes(b"")
     (sample_dir / "copy of 000.txt").write_bytes((sample_dir / "000_243677528e629ced.txt").read_bytes())
-    assert build_warehouse(input_dir=sample_dir) == 0
-    return sample_dir, capsys.readouterr().out
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert build_warehouse(input_dir=sample_dir) == 0
+    return sample_dir, out.getvalue()
 
 
 def test_build_prints_where_the_warehouse_is_and_what_it_holds(built):

@@ -1,7 +1,5 @@
 """Runs that start by themselves: when the input folder changes, and through reporting season."""
 
-from __future__ import annotations
-
 import hashlib
 
 import dagster as dg
@@ -36,6 +34,6 @@ def new_reports_sensor(context: dg.SensorEvaluationContext):
 # Reports on year N must be published by the end of March of year N+1: check nightly
 # through February-April even if the sensor is off (e.g. the folder is a network mount).
 reporting_season_schedule = dg.ScheduleDefinition(
-    job=warehouse_job, cron_schedule="0 3 * 2-4 *", execution_timezone="Asia/Shanghai",
+    name="reporting_season_schedule", job=warehouse_job, cron_schedule="0 3 * 2-4 *", execution_timezone="Asia/Shanghai",
     default_status=dg.DefaultScheduleStatus.STOPPED,
 )

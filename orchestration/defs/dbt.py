@@ -1,7 +1,5 @@
 """The dbt models as Dagster assets: one asset per model and seed, dbt tests as asset checks."""
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,7 +12,13 @@ from orchestration.dbt_project import dbt_project
 
 
 class LayerTranslator(DagsterDbtTranslator):
-    """Groups dbt assets by layer (staging, intermediate, marts; seeds as vocabulary)."""
+    """Keys dbt assets by model name (the default would prefix the schema, which is the
+    layer) and groups them by layer (staging, intermediate, marts; seeds as vocabulary)."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] in ("model", "seed"):
+            return dg.AssetKey(dbt_resource_props["name"])
+        return super().get_asset_key(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":

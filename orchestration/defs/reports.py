@@ -1,6 +1,7 @@
-"""Raw and parsed reports: input folder -> lake/raw_reports -> lake/parsed_reports."""
+"""Raw and parsed reports: input folder -> lake/raw_reports -> lake/parsed_reports.
 
-from __future__ import annotations
+Each stage is a multi-asset: the table it makes, and the files it rejected with reasons
+(rejected_at_<stage>), so rejections are visible in the asset graph and never lost."""
 
 from pathlib import Path
 
@@ -18,31 +19,38 @@ class ReportsConfig(dg.Config):
     )
 
 
-def stats_metadata(stats: batch.StageStats, table: str) -> dict:
-    return {
-        "rows": stats.written,
-        "rejected": stats.rejected,
-        "rejection_reasons": dg.MetadataValue.json(stats.reasons),
-        "path": dg.MetadataValue.path(str(settings.lake_dir() / table)),
-    }
+def stage_specs(table: str, stage: str, group: str, description: str, deps: list[str]) -> list[dg.AssetSpec]:
+    kinds = {"python", "parquet"}
+    return [
+        dg.AssetSpec(table, group_name=group, kinds=kinds, description=description, deps=deps),
+        dg.AssetSpec(f"rejected_at_{stage}", group_name=group, kinds=kinds, deps=deps,
+                     description=f"Files rejected at the {stage} stage, with the reason."),
+    ]
 
 
-@dg.asset(group_name="reports", kinds={"python", "parquet"})
-def raw_reports(context: dg.AssetExecutionContext, config: ReportsConfig) -> dg.MaterializeResult:
-    """One row per input file: path, content hash, size, format, detected encoding, decoded text.
-    Unusable files (empty, binary, unsupported, duplicate...) go to rejected_reports instead."""
+def stage_results(stats: batch.StageStats, table: str, stage: str, **extra) -> list[dg.MaterializeResult]:
+    return [
+        dg.MaterializeResult(asset_key=table, metadata={
+            "rows": stats.written, "path": dg.MetadataValue.path(str(settings.lake_dir() / table)), **extra}),
+        dg.MaterializeResult(asset_key=f"rejected_at_{stage}", metadata={
+            "rows": stats.rejected, "reasons": dg.MetadataValue.json(stats.reasons)}),
+    ]
+
+
+@dg.multi_asset(specs=stage_specs(
+    "raw_reports", "read", "reports", deps=[],
+    description="One row per input file: path, content hash, size, format, detected encoding, decoded text."))
+def raw_reports(context: dg.AssetExecutionContext, config: ReportsConfig):
     input_dir = Path(config.input_dir).resolve() if config.input_dir else settings.input_dir()
     if not input_dir.is_dir():
         raise dg.Failure(f"input folder {input_dir} does not exist")
     context.log.info(f"reading reports below {input_dir}")
     stats = batch.load_raw(input_dir, settings.lake_dir())
-    return dg.MaterializeResult(
-        metadata={**stats_metadata(stats, "raw_reports"), "input_dir": dg.MetadataValue.path(str(input_dir))}
-    )
+    yield from stage_results(stats, "raw_reports", "read", input_dir=dg.MetadataValue.path(str(input_dir)))
 
 
-@dg.asset(group_name="reports", kinds={"python", "parquet"}, deps=[raw_reports])
-def parsed_reports() -> dg.MaterializeResult:
-    """Clean text, metadata (title, issuer, region, year, dates, 文号), section tree and sentences."""
-    stats = batch.parse_raw(settings.lake_dir())
-    return dg.MaterializeResult(metadata=stats_metadata(stats, "parsed_reports"))
+@dg.multi_asset(specs=stage_specs(
+    "parsed_reports", "parse", "reports", deps=["raw_reports"],
+    description="Clean text, metadata (title, issuer, region, year, dates, 文号), section tree and sentences."))
+def parsed_reports():
+    yield from stage_results(batch.parse_raw(settings.lake_dir()), "parsed_reports", "parse")

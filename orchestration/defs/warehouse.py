@@ -1,7 +1,5 @@
 """The warehouse as users see it: what the DuckDB file holds after a build."""
 
-from __future__ import annotations
-
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 

@@ -29,5 +29,5 @@ select
     f.rule
 from {{ ref('stg_lake__report_metrics') }} as f
 inner join {{ ref('stg_lake__parsed_reports') }} as r using (report_id)
-left join {{ ref('regions') }} as g on g.admin_code = r.admin_code
+left join {{ ref('int_regions__by_code') }} as g on r.admin_code = g.admin_code
 left join {{ ref('measures') }} as m on m.domain = f.domain and m.measure = f.measure

@@ -1,3 +1,11 @@
+with report_counts as (
+    select
+        admin_code,
+        count(*) as reports
+    from {{ ref('stg_lake__parsed_reports') }}
+    group by admin_code
+)
+
 select
     g.admin_code,
     g.name,
@@ -6,7 +14,7 @@ select
     g.city,
     g.county,
     g.parent_code,
-    count(r.report_id) as reports
-from {{ ref('regions') }} as g
-left join {{ ref('stg_lake__parsed_reports') }} as r on r.admin_code = g.admin_code
-group by all
+    g.status,
+    coalesce(c.reports, 0) as reports
+from {{ ref('int_regions__by_code') }} as g
+left join report_counts as c using (admin_code)

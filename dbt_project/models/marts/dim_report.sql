@@ -30,5 +30,5 @@ select
     r.text
 from {{ ref('stg_lake__parsed_reports') }} as r
 left join {{ ref('stg_lake__raw_reports') }} as raw using (report_id)
-left join {{ ref('regions') }} as g on r.admin_code = g.admin_code
+left join {{ ref('int_regions__by_code') }} as g on r.admin_code = g.admin_code
 left join fact_counts as f using (report_id)
