@@ -6,32 +6,23 @@ the clean text that is stored in the warehouse, so a user can check any quote.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from itertools import islice
 
+from orchestration.reports.clean import clean_text, raw_span
+from orchestration.reports.metadata import extract_metadata
 from orchestration.reports.raw import RawReport
+from orchestration.reports.rejection import RejectedReport
+from orchestration.reports.sections import OUTLINE_PARTS, Section, find_sections
+from orchestration.reports.sentences import Sentence, split_sentences
 
-# The outline every report follows; a section belongs to one of these parts.
-OUTLINE_PARTS = ("achievements", "shortcomings", "leaders_duties", "plan")
+__all__ = ["OUTLINE_PARTS", "ParsedReport", "Section", "Sentence", "parse_report"]
 
-
-@dataclass(frozen=True)
-class Section:
-    section_id: int  # position in document order, from 0
-    parent_id: int | None
-    level: int  # 1 for 一、, 2 for （一）, 3 for 一是 / 1. ...
-    number: str  # the numbering as written: "一", "（二）", "3."
-    heading: str
-    start: int  # span in ParsedReport.text, heading included
-    end: int
-    outline_part: str | None  # one of OUTLINE_PARTS, None for the preamble
-
-
-@dataclass(frozen=True)
-class Sentence:
-    index: int
-    start: int
-    end: int
-    section_id: int | None
+# Fewer Chinese characters than this after cleaning: a page without the report (a link list, an
+# attachment notice, a scan without text), not worth storing.
+MIN_CHINESE_CHARS = 50
+_CHINESE_RE = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass
@@ -54,6 +45,8 @@ class ParsedReport:
     provenance: dict[str, str] = field(default_factory=dict)
     sections: list[Section] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
+    # (clean_start, raw_start, length) runs leading from `text` back to RawReport.text.
+    offset_map: list[tuple[int, int, int]] = field(default_factory=list)
 
     METADATA_FIELDS = (
         "title", "issuer", "issuer_kind", "province", "city", "county",
@@ -72,7 +65,24 @@ class ParsedReport:
                 found = section
         return found
 
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Where text[start:end] lies in RawReport.text, to show a quote in the original file."""
+        return raw_span(self.offset_map, start, end)
+
 
 def parse_report(raw: RawReport) -> ParsedReport:
     """Clean the text and find metadata, sections and sentences. Raises RejectedReport."""
-    raise NotImplementedError
+    cleaned = clean_text(raw.text)
+    chinese = sum(1 for _ in islice(_CHINESE_RE.finditer(cleaned.text), MIN_CHINESE_CHARS))
+    if chinese < MIN_CHINESE_CHARS:
+        raise RejectedReport("parse", f"no usable text after cleaning ({chinese} Chinese characters left)")
+    meta = extract_metadata(cleaned.text, cleaned.page_fields)
+    sections = find_sections(cleaned.text, meta.body_start, meta.body_end, cleaned.markdown_headings)
+    return ParsedReport(
+        report_id=raw.report_id, file=raw.file_name, path=raw.path, text=cleaned.text,
+        **{name: getattr(meta, name) for name in ParsedReport.METADATA_FIELDS},
+        provenance=meta.provenance,
+        sections=sections,
+        sentences=split_sentences(cleaned.text, sections),
+        offset_map=list(cleaned.offset_map),
+    )

@@ -1,0 +1,360 @@
+"""Report metadata from the clean text: title, issuer and its region, year, date, document number.
+
+Where each field comes from, most trusted first (the source is recorded in `provenance`):
+- title: the head block (the lines before the salutation or the first paragraph): the line ending in
+  报告/总结/汇报/情况/计划, joined with the lines of the title above it; else the page's 标题 field.
+- issuer: the organisation opening the title (the government of a joint party-government title);
+  else the signature above the closing date; else an organisation line of the head block; else the
+  page's 发文机关; else the body's own words (区政府, 全区) with the region the text names most.
+  Its region comes from the gazetteer, which also mends a one-character OCR slip (峰城区 -> 峄城区).
+- report_year: the title's year; else the body (现将2023年度…报告如下, outline headings, the
+  opening "2023年，…"); else the year before the publishing date.
+- publish_date: the signature date; else a date line of the head block; else the page's dates.
+- doc_number: a 文号 in the head block; else the page's 发文字号.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from orchestration.reports.clean import PAGE_FIELDS as PAGE_FIELD_ROLES
+from orchestration.reports.regions import MENTION_SCAN_CHARS, Gazetteer, Match, Region, gazetteer
+from orchestration.reports.sections import outline_cue, starts_with_heading_number
+
+HEAD_MAX_LINES = 30  # the title block is never further down than this
+TAIL_MAX_LINES = 8  # nor the signature further up from the end
+SHORT_LINE_LEN = 80  # title, signature and date lines are short; longer lines are prose
+
+# A year as reports write it: 2023, ２０２３ or 二〇二三; month and day: 1, 01 or 十二.
+_YEAR = r"(?:(?:19|20|１９|２０)\d{2}|二[〇○零Ｏ一二三四五六七八九]{3})"
+_NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
+_CN_DIGIT = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "Ｏ": 0, "O": 0}
+
+TITLE_TOPIC_RE = re.compile(r"法治|依法行政|法制")
+TITLE_END_RE = re.compile(r"(报告|总结|汇报|情况|计划)\s*([（(][^）)]{0,12}[）)])?$")
+TITLE_LEAD_RE = re.compile(rf"^(关于)?\s*({_YEAR}\s*年度?)?\s*")
+# Where the organisation at a title's start ends.
+TITLE_ORG_END_RE = re.compile(rf"关于|\s*{_YEAR}\s*年|法治政府|依法行政|法治建设")
+ORG_END = r"(人民政府|政府|委员会|委|会|局|厅|办公室|办|中心|院|署|所|队|站|部)"
+ORG_LINE_RE = re.compile(rf"[\u4e00-\u9fff（）()\s]{{2,40}}{ORG_END}")
+ORG_END_RE = re.compile(f"{ORG_END}$")
+# A people's government: of the region itself, or of a township under it (XX镇人民政府).
+TOWNSHIP_GOVERNMENT_RE = re.compile(r"([\u4e00-\u9fff]{1,10}[镇乡])?人民政府")
+# A party committee before the government of a joint report: 中共XX区委 XX区人民政府.
+PARTY_COMMITTEE_RE = re.compile(r"(中共|中国共产党)?[^\s、，,]{1,20}?委(员会)?[\s、和与及暨]*")
+RED_HEADER_RE = re.compile(r"(.{2,40}?)\s*文\s*件$")  # XX市人民政府文件
+SALUTATION_RE = re.compile(r"[^，。；,;\d]{2,24}[:：]")  # 市政府：, 威海市行政审批服务局：
+PROSE_PUNCT_RE = re.compile(r"[。，,；;：:]")
+TAIL_NOTE_RE = re.compile(r"[（(]?\s*(此件|此页|本件|此文|抄送|附件|联系人|联系电话|信息公开|公开属性|主动公开)")
+# How a report names itself in the body: 全区, 我县, 区政府 -> a district, a county ...
+SELF_REFERENCE_RE = re.compile(r"(?:全|我|本)([区县市旗])|([区县市旗])(?:人民)?政府")
+DEPARTMENT_VOICE_RE = re.compile(r"我局|本局|局党组|局领导|我委|本委|我办|本办")
+OPENING_CHARS = 400  # the opening paragraph, where a report says who speaks
+
+DATE_RE = re.compile(rf"({_YEAR})\s*年\s*{_NUM}\s*月\s*{_NUM}\s*日")
+DATE_LINE_RE = re.compile(rf"(.{{0,40}}?)\s*[（(]?\s*{DATE_RE.pattern}\s*[)）]?")
+ISO_DATE_RE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+TOP_HEADING_RE = re.compile(r"[一二三四五六七八九十]{1,2}、")
+YEAR_RE = re.compile(rf"({_YEAR})\s*年")
+REPORTED_YEAR_RE = re.compile(rf"现将\s*({_YEAR})\s*年")
+OPENING_YEAR_RE = re.compile(rf"({_YEAR})\s*年(?:度|以来)?\s*[，,]")
+DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号")
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    text: str
+
+
+@dataclass
+class Metadata:
+    title: str | None = None
+    issuer: str | None = None
+    issuer_kind: str | None = None
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    admin_code: str | None = None
+    report_year: int | None = None
+    publish_date: str | None = None
+    doc_number: str | None = None
+    provenance: dict[str, str] = field(default_factory=dict)
+    body_start: int = 0  # after the title block
+    body_end: int = 0  # before the signature
+
+
+@dataclass(frozen=True)
+class _Issuer:
+    name: str | None  # None until the region is known (区行政审批服务局)
+    suffix: str  # the name after the region: 人民政府, 行政审批服务局
+    region: Region | None
+    fixes: tuple[tuple[str, str], ...]
+    source: str
+
+    @property
+    def kind(self) -> str:
+        return "government" if TOWNSHIP_GOVERNMENT_RE.fullmatch(self.suffix) else "department"
+
+
+def extract_metadata(text: str, page_fields: dict[str, str] | None = None) -> Metadata:
+    page_fields = page_fields or {}
+    lines = _lines(text)
+    head, body_start = _head_block(lines)
+    signature_orgs, signature_date, body_end = _signature(lines, body_start, len(text))
+    meta = Metadata(body_start=body_start, body_end=body_end)
+    prov = meta.provenance
+
+    g = gazetteer()
+    context = g.mentions(text)
+    title, title_source = _title(head, g), "header"
+    if title is None and (page_title := _page_field(page_fields, "title")):
+        title, title_source = page_title, "page"
+
+    issuer = _find_issuer(g, context, text, title, signature_orgs, head, page_fields)
+    if issuer:
+        meta.issuer, meta.issuer_kind = issuer.name, issuer.kind
+        fixes = [f"ocr_fix:{_slip(wrong, right)}" for wrong, right in issuer.fixes]
+        how = ",".join([issuer.source, *(["gazetteer"] if issuer.region else []), *fixes])
+        prov["issuer"] = prov["issuer_kind"] = how
+        if issuer.region:
+            r = issuer.region
+            meta.province, meta.city, meta.county, meta.admin_code = r.province, r.city or None, r.county or None, r.code
+            for name in ("province", "city", "county", "admin_code"):
+                prov[name] = how
+        if title:
+            for wrong, right in issuer.fixes:
+                if wrong in title:
+                    title = title.replace(wrong, right)
+                    title_source += f",ocr_fix:{_slip(wrong, right)}"
+    if title:
+        meta.title, prov["title"] = title, title_source
+
+    meta.publish_date, prov["publish_date"] = _publish_date(signature_date, head, page_fields)
+    meta.report_year, prov["report_year"] = _report_year(title, text, lines, body_start, meta.publish_date)
+    meta.doc_number, prov["doc_number"] = _doc_number(head, page_fields)
+    meta.provenance = {k: v for k, v in prov.items() if v}
+    return meta
+
+
+# -- layout ---------------------------------------------------------------------------------------
+def _lines(text: str) -> list[_Line]:
+    lines, start = [], 0
+    for part in text.split("\n"):
+        lines.append(_Line(start, part))
+        start += len(part) + 1
+    return lines
+
+
+def _is_prose(text: str) -> bool:
+    return "。" in text or starts_with_heading_number(text) or (len(text) > 60 and bool(PROSE_PUNCT_RE.search(text)))
+
+
+def _head_block(lines: list[_Line]) -> tuple[list[_Line], int]:
+    """The lines before the first paragraph (or after the salutation that opens it), and where the body starts."""
+    for i, line in enumerate(lines[:HEAD_MAX_LINES]):
+        if _is_prose(line.text):
+            return lines[:i], line.start
+        if SALUTATION_RE.fullmatch(line.text) and i + 1 < len(lines):
+            return lines[: i + 1], lines[i + 1].start
+    return [], 0
+
+
+def _signature(lines: list[_Line], body_start: int, text_end: int) -> tuple[list[str], date | None, int]:
+    """Organisation lines and date of the closing signature, and where the body ends."""
+    tail = [line for line in lines[-TAIL_MAX_LINES:] if line.start >= body_start and line.text]
+    while tail and len(tail[-1].text) <= SHORT_LINE_LEN and TAIL_NOTE_RE.match(tail[-1].text):
+        tail.pop()
+    dated = _date_line(tail[-1].text) if tail else None
+    if dated is None:
+        return [], None, text_end
+    org, signed = dated
+    first, orgs = tail[-1], [org] if org else []
+    for line in reversed(tail[:-1][-3:]):
+        if len(line.text) > SHORT_LINE_LEN or not ORG_LINE_RE.fullmatch(line.text):
+            break
+        orgs.insert(0, line.text)
+        first = line
+    return orgs, signed, first.start
+
+
+# -- title and issuer -----------------------------------------------------------------------------
+def _starts_with_org(line: str, g: Gazetteer) -> bool:
+    return line.startswith(("中共", "中国共产党")) or bool(g.name_at(line)[1])
+
+
+def _title(head: list[_Line], g: Gazetteer) -> str | None:
+    for i, line in enumerate(head):
+        if PROSE_PUNCT_RE.search(line.text) or not TITLE_END_RE.search(line.text):
+            continue
+        first = i
+        # Title lines above: a title that does not start with who reports (关于…), or a party
+        # committee line above a government line (中共XX县委 / XX县人民政府 / 关于…).
+        while first > 0 and _title_fragment(head[first - 1].text) and (
+            not _starts_with_org(head[first].text, g) or re.search(r"委(员会)?$", head[first - 1].text)
+        ):
+            first -= 1
+        title = "".join(line.text for line in head[first: i + 1])
+        if TITLE_TOPIC_RE.search(title):
+            return title
+    return None
+
+
+def _title_fragment(text: str) -> bool:
+    return (len(text) <= 40 and not PROSE_PUNCT_RE.search(text) and not TITLE_END_RE.search(text)
+            and not DOC_NUMBER_RE.search(text) and not DATE_RE.search(text) and not RED_HEADER_RE.search(text))
+
+
+def _find_issuer(g: Gazetteer, context: Counter, text: str, title: str | None, signature_orgs: list[str],
+                 head: list[_Line], page_fields: dict[str, str]) -> _Issuer | None:
+    candidates: list[tuple[str, str]] = []
+    subject = TITLE_LEAD_RE.sub("", title or "")  # 关于XX县… / 2022年度XX区… name the subject after a lead
+    if (m := TITLE_ORG_END_RE.search(subject)) and m.start() >= 2:
+        candidates.append((subject[: m.start()], "title"))
+    if signature_orgs:
+        candidates.append((" ".join(signature_orgs), "signature"))
+    for line in head:
+        org = m.group(1) if (m := RED_HEADER_RE.fullmatch(line.text)) else line.text
+        if ORG_LINE_RE.fullmatch(org):
+            candidates.append((org, "header"))
+    candidates += [(value, "page") for value in _page_fields(page_fields, "org")]
+    resolved = [issuer for org, source in candidates if (issuer := _resolve_org(g, context, org, source))]
+    named = next((issuer for issuer in resolved if issuer.region), None) or next(iter(resolved), None)
+    if named is None or named.name is None:  # nobody named, or a name without its region (区司法局)
+        return _issuer_from_body(g, context, text, named) or named
+    return named
+
+
+def _resolve_org(g: Gazetteer, context: Counter, org: str, source: str) -> _Issuer | None:
+    """The official name and region of an organisation as written; None if it is no organisation."""
+    org = org.strip()
+    party = PARTY_COMMITTEE_RE.match(org)
+    if party and "政府" in org[party.end():]:  # a joint report: the government speaks
+        party_name, name = org[: party.end()], org[party.end():]
+    else:
+        party_name, name = "", org
+    name = re.sub(r"(?<!人民)政府$", "人民政府", re.sub(r"\s+", "", name))  # 区政府 -> 区人民政府
+    if match := g.resolve(name, context):
+        suffix = name[match.end:]
+        if suffix and not ORG_END_RE.search(suffix):
+            return None
+        suffix = suffix or "人民政府"  # a region as the subject of its report: its government
+        return _Issuer(_mend(match.region.prefix + suffix, match), suffix, match.region, match.fixes, source)
+    if not ORG_END_RE.search(name):
+        return None
+    end, shared = g.name_at(name)
+    if shared:  # a name several regions share, and the text does not say which: keep it as written
+        return _Issuer(name, name[end:], None, (), source)
+    # A region inside the name (国家税务总局威海市税务局) gives the region; the name stays as written.
+    inside = next((m for i in range(1, len(name) - 2) if (m := g.resolve(name[i:], context)) and not m.fixes), None)
+    if inside:
+        return _Issuer(name, name, inside.region, (), source)
+    lead = 1 if name[0] in "区县市旗" else 0  # 区人民政府: the region is in the party committee or the body
+    match = g.resolve(re.sub(r"^(中共|中国共产党)", "", party_name), context) if lead else None
+    if match and match.region.name.endswith(name[0]):
+        return _Issuer(match.region.prefix + name[1:], name[1:], match.region, match.fixes, source)
+    return _Issuer(None, name[lead:], None, (), source)
+
+
+def _mend(name: str, match: Match) -> str:
+    for wrong, right in match.fixes:
+        name = name.replace(wrong, right)
+    return name
+
+
+def _issuer_from_body(g: Gazetteer, context: Counter, text: str, named: _Issuer | None) -> _Issuer | None:
+    """Who speaks, from how the body names itself (全区, 区政府) and the region it mentions most."""
+    voices = Counter(a or b for a, b in SELF_REFERENCE_RE.findall(text, 0, MENTION_SCAN_CHARS))
+    region = g.infer(context, voices.most_common(1)[0][0]) if voices else None
+    if region is None:
+        return named
+    if named is not None:
+        suffix = named.suffix
+    else:  # nothing names the issuer: its government, unless the opening speaks as a bureau (我局)
+        suffix = "" if DEPARTMENT_VOICE_RE.search(text[:OPENING_CHARS]) else "人民政府"
+    return _Issuer(region.prefix + suffix if suffix else None, suffix, region, (), "body")
+
+
+def _slip(wrong: str, right: str) -> str:
+    return ",".join(f"{a}->{b}" for a, b in zip(wrong, right, strict=True) if a != b)
+
+
+# -- dates, year, document number -----------------------------------------------------------------
+def _cn_number(token: str) -> int:
+    if token.isdigit():
+        return int(token)
+    if all(ch in _CN_DIGIT for ch in token):  # 二〇二四
+        return int("".join(str(_CN_DIGIT[ch]) for ch in token))
+    tens, _, ones = token.partition("十")  # 十二, 二十, 二十六
+    if "十" not in token:
+        return _CN_DIGIT.get(token, 0)
+    return (_CN_DIGIT.get(tens, 1) if tens else 1) * 10 + (_CN_DIGIT.get(ones, 0) if ones else 0)
+
+
+def _parse_date(year: str, month: str, day: str) -> date | None:
+    try:
+        return date(_cn_number(year), _cn_number(month), _cn_number(day))
+    except ValueError:
+        return None
+
+
+def _publish_date(signed: date | None, head: list[_Line], page_fields: dict[str, str]) -> tuple[str | None, str]:
+    if signed:
+        return signed.isoformat(), "signature"
+    for line in head:
+        if (dated := _date_line(line.text)) and not dated[0]:
+            return dated[1].isoformat(), "header"
+    for value in _page_fields(page_fields, "written_date") + _page_fields(page_fields, "page_date"):
+        m = ISO_DATE_RE.search(value) or DATE_RE.search(value)
+        if m and (found := _parse_date(m.group(1), m.group(2), m.group(3))):
+            return found.isoformat(), "page"
+    return None, ""
+
+
+def _date_line(text: str) -> tuple[str, date] | None:
+    """A line that is a date, maybe after an organisation's name: (the name, the date)."""
+    if len(text) > SHORT_LINE_LEN or not (m := DATE_LINE_RE.fullmatch(text)):
+        return None
+    found = _parse_date(m.group(2), m.group(3), m.group(4))
+    return (m.group(1).strip(), found) if found else None
+
+
+def _report_year(title: str | None, text: str, lines: list[_Line], body_start: int,
+                 published: str | None) -> tuple[int | None, str]:
+    if title and (m := YEAR_RE.search(title)):
+        return _cn_number(m.group(1)), "title"
+    if m := REPORTED_YEAR_RE.search(text, 0, MENTION_SCAN_CHARS):
+        return _cn_number(m.group(1)), "body"
+    # The outline's headings: 一、2023年推进法治政府建设的主要举措和成效 / 四、2024年…的主要安排.
+    for line in lines:
+        if line.start >= body_start and len(line.text) <= SHORT_LINE_LEN and TOP_HEADING_RE.match(line.text) \
+                and (m := YEAR_RE.search(line.text)):
+            return _cn_number(m.group(1)) - (outline_cue(line.text) == "plan"), "heading"
+    body = text[body_start: body_start + OPENING_CHARS]
+    if m := OPENING_YEAR_RE.match(body):
+        return _cn_number(m.group(1)), "body"
+    if published:
+        return int(published[:4]) - (published[5:7] < "10"), "publish_date"  # reports come out early next year
+    return None, ""
+
+
+def _doc_number(head: list[_Line], page_fields: dict[str, str]) -> tuple[str | None, str]:
+    for line in head:
+        if m := DOC_NUMBER_RE.search(line.text):
+            return re.sub(r"\s", "", m.group()), "header"
+    for value in _page_fields(page_fields, "doc_number"):
+        if m := DOC_NUMBER_RE.search(value):
+            return re.sub(r"\s", "", m.group()), "page"
+    return None, ""
+
+
+def _page_fields(page_fields: dict[str, str], role: str) -> list[str]:
+    """Values of the page's information table that give `role`, in the order PAGE_FIELDS lists them."""
+    return [page_fields[label] for label, what in PAGE_FIELD_ROLES.items() if what == role and label in page_fields]
+
+
+def _page_field(page_fields: dict[str, str], role: str) -> str | None:
+    return next(iter(_page_fields(page_fields, role)), None)
