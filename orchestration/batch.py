@@ -142,11 +142,13 @@ def extract_parsed(lake_dir: Path) -> StageStats:
 
 def parsed_to_row(report: ParsedReport) -> dict:
     row = {name: getattr(report, name) for name in lake.SCHEMAS["parsed_reports"]
-           if name not in ("file_name", "provenance", "sections", "sentences")}
+           if name not in ("file_name", "provenance", "sections", "sentences", "offset_map")}
     row["file_name"] = report.file
     row["provenance"] = [{"field": k, "method": v} for k, v in report.provenance.items()]
     row["sections"] = [dataclasses.asdict(s) for s in report.sections]
     row["sentences"] = [dataclasses.asdict(s) for s in report.sentences]
+    row["offset_map"] = [dict(zip(("clean_start", "raw_start", "length"), run, strict=True))
+                         for run in report.offset_map]
     return row
 
 
@@ -157,4 +159,5 @@ def row_to_parsed(row: dict) -> ParsedReport:
         provenance={p["field"]: p["method"] for p in row["provenance"] or []},
         sections=[Section(**s) for s in row["sections"] or []],
         sentences=[Sentence(**s) for s in row["sentences"] or []],
+        offset_map=[(r["clean_start"], r["raw_start"], r["length"]) for r in row["offset_map"] or []],
     )

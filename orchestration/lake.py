@@ -24,6 +24,7 @@ SECTION = pl.Struct(
     }
 )
 SENTENCE = pl.Struct({"index": pl.Int32, "start": pl.Int32, "end": pl.Int32, "section_id": pl.Int32})
+OFFSET_RUN = pl.Struct({"clean_start": pl.Int32, "raw_start": pl.Int32, "length": pl.Int32})
 
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "raw_reports": {
@@ -37,6 +38,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "publish_date": pl.String, "doc_number": pl.String,
         "provenance": pl.List(pl.Struct({"field": pl.String, "method": pl.String})),
         "sections": pl.List(SECTION), "sentences": pl.List(SENTENCE),
+        # Runs leading from the clean text back to the raw text (ParsedReport.raw_span).
+        "offset_map": pl.List(OFFSET_RUN),
     },
     "report_metrics": {
         "report_id": pl.String, "file": pl.String, "domain": pl.String, "measure": pl.String,

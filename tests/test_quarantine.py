@@ -59,3 +59,15 @@ def test_a_file_name_that_is_not_utf8_does_not_break_the_batch(tmp_path):
     assert batch.load_raw(inbox, lake_dir).written == 1
     (row,) = lake.read_rows(lake_dir, "raw_reports")
     assert row["file_name"].endswith(".txt")
+
+
+def test_parsed_reports_survive_the_lake_round_trip(tmp_path):
+    inbox, lake_dir = tmp_path / "in", tmp_path / "lake"
+    inbox.mkdir()
+    shutil.copy(GOOD, inbox / "report.txt")
+    batch.load_raw(inbox, lake_dir)
+    batch.parse_raw(lake_dir)
+    (raw,) = batch.read_all([inbox / "report.txt"])
+    (direct,) = batch.parse_all([raw])
+    (row,) = lake.read_rows(lake_dir, "parsed_reports")
+    assert batch.row_to_parsed(row) == direct

@@ -219,9 +219,11 @@ def _wrap_width(lines: list[_Line]) -> int | None:
 def _continues(prev: _Line, nxt: _Line, wrap: int | None) -> bool:
     """Is `nxt` the rest of a sentence that `prev` leaves unfinished?"""
     a, b = prev.text, nxt.text
-    if prev.md_level or nxt.md_level or _ends_sentence(a):
+    if prev.md_level or nxt.md_level:
         return False
     wrapped = wrap is not None and len(a) >= wrap - WRAP_SLACK
+    if _ends_sentence(a) and not wrapped:  # a full-width line may end in 。 and still be cut by the wrap
+        return False
     if not (wrapped or _PROSE_PUNCT_RE.search(a) or len(a) >= PROSE_LINE_LEN) or _TITLE_END_RE.search(a):
         return False
     if starts_with_heading_number(a) and "。" not in a and not wrapped:  # a heading on a line of its own

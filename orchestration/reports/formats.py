@@ -59,6 +59,11 @@ def extract_text(data: bytes, fmt: str) -> tuple[str, str | None]:
     return text, encoding
 
 
+# A site's name follows the page title after one of these.
+_TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s-\s|——)\s*")
+_TITLE_SEARCH_CHARS = 300
+
+
 def html_text(data: bytes) -> tuple[str, str]:
     """Main text of a page (no navigation, header, footer, scripts), one paragraph a line."""
     declared = _DECLARED_CHARSET.search(data[:_CHARSET_SNIFF_BYTES])
@@ -79,7 +84,20 @@ def html_text(data: bytes) -> tuple[str, str]:
         )
     if not text.strip():
         raise RejectedReport("decode", "HTML page has no text once tags, scripts and styles are removed")
+    title = _page_title(tree)
+    if title and title not in text[:_TITLE_SEARCH_CHARS]:
+        # Main-text extraction leaves out the page's <h1>/<title>, where the report's title often is.
+        text = f"{title}\n{text}"
     return text, encoding
+
+
+def _page_title(tree) -> str | None:
+    """The page's title without the site name a <title> usually carries (报告_某某市人民政府网)."""
+    title = trafilatura.extract_metadata(tree).title if tree is not None else None
+    if not title:
+        return None
+    parts = [part.strip() for part in _TITLE_SEPARATORS.split(title) if part.strip()]
+    return max(parts, key=len) if parts else None
 
 
 def pdf_text(data: bytes) -> str:
