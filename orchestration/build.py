@@ -36,7 +36,11 @@ def build_warehouse(input_dir: Path | None = None) -> int:
     job = defs.resolve_job_def("build_warehouse")
     dagster_home()
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False,
+            # Progress, not every step event; the UI's run page has the full log.
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         print(f"build failed in {', '.join(failed) or 'a step'}; see the log above", flush=True)
