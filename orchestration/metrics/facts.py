@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import asdict, dataclass
 
+from orchestration.metrics import clauses
+from orchestration.metrics.classify import Context, classify_sentence
+from orchestration.metrics.cues import OTHER
+from orchestration.metrics.numbers import find_quantities, normalise
+from orchestration.metrics.scope import ScopeReader
+from orchestration.metrics.vocabulary import vocabulary
 from orchestration.reports.parsed import ParsedReport
 
 KINDS = ("value", "change", "target")
+_HEADING_YEAR = re.compile(r"((?:19|20)\d{2})[ \t]*年")
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,50 @@ class Fact:
         return asdict(self)
 
 
+def _plan(report: ParsedReport) -> list[tuple[int, int, int | None]]:
+    """The plan part's sections, each with the year its goals are for: the year its heading names
+    (四、2024年推进法治政府建设的主要安排), else the year after the report's."""
+    following = report.report_year + 1 if report.report_year else None
+    spans = []
+    for section in report.sections:
+        if section.outline_part == "plan":
+            named = _HEADING_YEAR.search(section.heading)
+            spans.append((section.start, section.end, int(named[1]) if named else following))
+    return spans
+
+
 def extract_facts(report: ParsedReport) -> list[Fact]:
-    """Every numeric fact in the report's prose, in text order."""
-    raise NotImplementedError
+    """Every numeric fact in the report's prose, in text order.
+
+    A specific measure stated twice with the same value, year and scope (a summary repeating the
+    body) is one fact: the first mention.
+    """
+    vocab = vocabulary()
+    text = normalise(report.text)
+    scope = ScopeReader(vocab, report.issuer, (report.county, report.city))
+    ctx = Context(report_year=report.report_year, scope=scope, plan=_plan(report))
+
+    quantities = find_quantities(text, vocab)
+    starts = [q.start for q in quantities]
+    facts, seen = [], set()
+    for start, end, paragraph in clauses.sentences(text):
+        if paragraph != ctx.paragraph:
+            ctx.paragraph, ctx.subject, ctx.subject_domain = paragraph, None, None
+        inside = quantities[bisect_left(starts, start):bisect_left(starts, end)]
+        for f in classify_sentence(text, (start, end), inside, vocab, ctx):
+            key = (f.domain, f.measure, f.kind, f.value, f.year, f.scope)
+            if f.measure != OTHER and key in seen:
+                continue
+            seen.add(key)
+            qs, qe = f.quote
+            section = report.section_at(qs)
+            facts.append(
+                Fact(
+                    report_id=report.report_id, file=report.file, domain=f.domain, measure=f.measure,
+                    kind=f.kind, value=f.value, unit=f.unit, approx=f.quantity.approx, year=f.year,
+                    scope=f.scope, quote=report.text[qs:qe], start=qs, end=qe,
+                    section_id=section.section_id if section else None,
+                    outline_part=section.outline_part if section else None, rule=f.rule,
+                )
+            )
+    return facts

@@ -1,0 +1,561 @@
+"""Classify the quantities of one sentence: domain, measure, kind, year and scope, with the evidence.
+
+Domain: the nearest domain cue in the quantity's clause; else the sentence's earlier clauses; else a
+later clause (one without a number first: the sentence's topic); else, for a sentence opening with
+其中, the previous count; else the department the paragraph is about; else the last topic heading.
+
+Measure (the fact's `rule`): `cue`, a cue of the domain in the quantity's own zone (its list item up
+to the number), verbs before object words, whose unit fits the number's (`cue-unit` when none fits,
+`foreign-object` when a verb shared by several domains counts an object of its own); `cue-after`,
+对7个文件进行合法性审查; `pair`, lists paired by 分别; `same-item`, 从2019年27%降至2023年3.92%;
+`change` / `baseline`, the measure of the number they compare with; `pending`, 开展专项清理…梳理出规范性
+文件84件; `parallel`, 政府规范性文件1件、部门规范性文件4件; `zero`, 未有败诉案件. Anything else is
+`other` (`no-cue`, `subset` for 其中/含 parts, `enumeration` for 等10项). A wrong number costs more
+than a missing one, so every doubt ends in `other`.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from orchestration.metrics import clauses as cl
+from orchestration.metrics.cues import OTHER, Bounds, Cue, indexes
+from orchestration.metrics.numbers import Quantity
+from orchestration.metrics.scope import Event, ScopeReader
+from orchestration.metrics.vocabulary import Vocabulary, tokenizer
+from orchestration.metrics.years import YearReader, baseline_year
+
+_NUMBERISH = re.compile(r"[\d.,%]+")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# Where the noun a number counts ends: 22项事项下放至镇街 counts 事项, not 镇街.
+_NOUN_END = re.compile(r"[,;:、()“”\"《》至到给向由在于对和与及]")
+# Units a measure of the given usual unit may also be counted in (检查医疗机构400家 counts inspections).
+_ALSO_FITS = {"times": {"org", "person_time", "person"}}
+# 个 of no particular noun may count organisations (调解组织439个), 件 documents (备案32件); otherwise
+# 件 counts cases and 项 items (办理政务服务事项1.7万件 are applications, not catalogue items).
+_GENERIC_FITS = {"item": {"org"}, "case": {"document"}}
+
+
+@dataclass
+class Context:
+    """What a sentence inherits from the sentences before it in the same report."""
+
+    report_year: int | None
+    scope: ScopeReader
+    # The plan part's spans, each with the year its goals are for (四、2024年工作安排).
+    plan: list[tuple[int, int, int | None]] = field(default_factory=list)
+    paragraph: int = -1
+    subject: str | None = None  # a department the previous sentences were about
+    subject_domain: str | None = None  # what they said about it (区应急管理局开展执法行动。共检查企业560家)
+    topic: str | None = None  # domain of the last topic heading
+    last_count_domain: str | None = None  # for a sentence opening with 其中
+
+
+@dataclass(frozen=True)
+class Found:
+    quantity: Quantity
+    domain: str
+    measure: str
+    kind: str
+    value: float
+    unit: str
+    year: int | None
+    scope: str | None
+    quote: tuple[int, int]
+    rule: str
+
+
+@dataclass
+class _Work:
+    """One quantity while its sentence is being read."""
+
+    q: Quantity
+    clause: int
+    item: int
+    zone: tuple[int, int]  # its own text: list item start (or the previous number) up to the number
+    domain: str | None = None
+    measure: str | None = None
+    unit: str | None = None
+    generic: bool = False  # a unit the measure may still name (件 of no particular noun)
+    cue: Cue | None = None  # the measure cue quoted
+    cue_after: Cue | None = None  # a cue after the number (对7个文件进行合法性审查)
+    domain_cue: Cue | None = None
+    rule: str = ""
+    kind: str = "value"
+    sign: int = 1
+    baseline: bool = False  # 较2022年的420件: the earlier value a change is measured from
+    year: int | None = None
+
+
+def _fits(unit: str, generic: bool, measure_unit: str, kind: str) -> bool:
+    if kind == "change" and unit in ("percent", "percentage_point"):
+        return unit == "percent" or measure_unit == "percent"
+    if unit == measure_unit or unit in _ALSO_FITS.get(measure_unit, ()):
+        return True
+    return generic and measure_unit in _GENERIC_FITS.get(unit, ())
+
+
+class _Sentence:
+    def __init__(self, text: str, span: tuple[int, int], quantities, vocab: Vocabulary, ctx: Context):
+        self.text, (self.s, self.e) = text, span
+        self.quantities = quantities
+        self.vocab, self.ix, self.ctx = vocab, indexes(vocab), ctx
+        # Numbers in the plan part are goals, for the year the plan is about.
+        self.plan = next(((year,) for a, b, year in ctx.plan if a <= self.s < b), None)
+        self.years = YearReader(text, self.s, self.e, self.in_title)
+        marks = cl.brackets(text, self.s, self.e)
+        self.marks = marks
+        self.titles = [(a, b) for a, b, k in marks if k == "《"]
+        self.quoted = [(a, b) for a, b, k in marks if k != "("]
+
+    def in_title(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.titles)
+
+    def in_quote(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.quoted)
+
+    # -- tokens -----------------------------------------------------------------------------------
+
+    def tokenise(self, spans: list[tuple[int, int]]) -> None:
+        """Token boundaries of the given clauses; numbers are cut out first, so jieba never splits
+        23.4% or 23,876. jieba is the slow step: only clauses that hold a number are segmented."""
+        bounds, tk, ends = Bounds(), tokenizer(), set()
+        for s, e in spans:
+            bounds.ranges.append((s, e))
+            bounds.points.update((s, e))
+            pos = s
+            for m in [*_NUMBERISH.finditer(self.text, s, e), None]:
+                a, b = (m.start(), m.end()) if m else (e, e)
+                i = pos
+                for token in tk.cut(self.text[pos:a], HMM=False):
+                    # Inside a vocabulary token cues may overlap (人民调解|调解组织); inside any other
+                    # word a cue is an accident (调处 in 协调处理, 结案 in 终结案件).
+                    if token in self.ix.vocab_words:
+                        bounds.points.update(range(i + 1, i + len(token)))
+                    i += len(token)
+                    ends.add(i)
+                ends.update((a, b))
+                pos = b
+        bounds.points |= ends
+        self.bounds = bounds
+        self.token_ends = sorted(ends)
+
+    def last_token(self, start: int, end: int) -> str:
+        k = bisect_left(self.token_ends, end) - 1
+        return self.text[max(start, self.token_ends[k]) if k >= 0 else start:end]
+
+    def cues(self, role: str, start: int, end: int) -> list[Cue]:
+        return self.ix.role(role).find(self.text, start, end, self.bounds, self.in_title)
+
+    def measure_cues(self, domain: str) -> list[Cue]:
+        if domain not in self._measure_cues:
+            index = self.ix.measures.get(domain)
+            found = index.find(self.text, self.s, self.e, self.bounds, self.in_title) if index else []
+            self._measure_cues[domain] = found
+        return self._measure_cues[domain]
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def read(self) -> list[Found]:
+        text, ctx = self.text, self.ctx
+        quantities = [q for q in self.quantities if not self.in_quote(q.num_start)]
+        topic = cl.TOPIC.match(text, self.s) is not None and self.e - self.s <= 40
+        if topic:
+            domains = {c.label for c in self.ix.domains.find(text, self.s, self.e, None, self.in_title)}
+            ctx.topic = domains.pop() if len(domains) == 1 else None
+            ctx.subject = None
+        self.clause_spans = cl.clauses(text, self.s, self.e, self.marks)
+        self._works: list[_Work] = []
+        self.domain_hits: list[Cue] | None = None
+        self.first_number = min((q.start for q in quantities), default=self.e)
+        zeros = [m.start() for m in self.ix.zero_pattern.finditer(text, self.s, self.e)] if self.ix.zero_pattern else []
+        if quantities or zeros:
+            # Domain cues need no token alignment: they are specific, and often sit inside a longer
+            # vocabulary token (行政诉讼 in 行政诉讼案件).
+            self.domain_hits = self.ix.domains.find(text, self.s, self.e, None, self.in_title)
+            inherited = (
+                ctx.topic or (ctx.subject and ctx.subject_domain) or (self._opens_with("subset") and ctx.last_count_domain)
+            )
+            if self.domain_hits or inherited:  # jieba, the slow step, only where a fact may be
+                marks = [q.start for q in quantities] + zeros
+                self.tokenise([(a, b) for a, b in self.clause_spans if any(a <= p < b for p in marks)])
+                self._measure_cues: dict[str, list[Cue]] = {}
+                self._works = self._place(sorted(quantities + self._zeros(), key=lambda q: q.start))
+        events = self._subject_events()
+        if not self._works:
+            return []
+        pairs = self._pairs(self._works)
+        subset = self._subset_clauses()
+        done: list[_Work] = []
+        for w in self._works:
+            if not (pairs.get(id(w)) and pairs[id(w)][2] is w and w.domain):
+                self._domain(w)
+            if w.domain is None:
+                continue
+            self._kind(w)
+            self._measure(w, done, pairs.get(id(w)), subset)
+            if w.measure is None:
+                continue
+            self._year(w, pairs.get(id(w)))
+            if w.kind == "value" and w.year and ctx.report_year and w.year > ctx.report_year:
+                w.kind = "target"  # a number for a year still to come is a goal
+            done.append(w)
+        counts = [w for w in done if w.unit not in ("percent", "percentage_point")]
+        if counts:
+            ctx.last_count_domain = counts[-1].domain
+        return [self._found(w, events) for w in done]
+
+    def _zeros(self) -> list[Quantity]:
+        """未有败诉案件, 零败诉, 无一例纠错: a negation before a count cue states zero."""
+        found = []
+        for neg in self.cues("zero", self.s, self.e):
+            at = neg.end + self.text.startswith("被", neg.end)  # 无一例被纠错
+            cue = self.ix.zero_cues.at(self.text, at, self.e, self.bounds) if at < self.e else None
+            if cue and not self.text.startswith("率", cue.end):
+                found.append(Quantity(start=neg.start, end=cue.end, num_start=neg.start, num_end=neg.end, value=0.0,
+                                      unit="", word="", generic=False, approx=False))
+        return found
+
+    def _place(self, quantities: list[Quantity]) -> list[_Work]:
+        works = []
+        for ci, (a, b) in enumerate(self.clause_spans):
+            inside = [q for q in quantities if a <= q.start < b]
+            spans = cl.items(self.text, (a, b), self.marks, lambda s, e, qs=inside: any(s <= q.start < e for q in qs))
+            for ii, (s, e) in enumerate(spans):
+                prev_end = s
+                for q in (q for q in inside if s <= q.start < e):
+                    works.append(_Work(q, ci, ii, (prev_end, q.start)))
+                    prev_end = q.end
+        return works
+
+    # -- domain -----------------------------------------------------------------------------------
+
+    def _domain(self, w: _Work) -> None:
+        a, b = self.clause_spans[w.clause]
+        hits = [h for h in self.domain_hits if a <= h.start < b]
+        before = [h for h in hits if h.end <= w.q.end]
+        if before:
+            w.domain, w.domain_cue = before[-1].label, before[-1]
+            return
+        after = [h for h in hits if h.start >= w.q.end]
+        if after:
+            w.domain = after[0].label
+            return
+        earlier = [h for h in self.domain_hits if h.end <= a]
+        if earlier:
+            w.domain = earlier[-1].label
+            return
+        # A later clause: first one without a number (the sentence's topic), then any.
+        numbered = {x for x in range(len(self.clause_spans)) if self._has_quantity_in(x)}
+        later = [h for h in self.domain_hits if h.start >= b]
+        later = [h for h in later if self._clause_of(h.start) not in numbered] or later
+        if later:
+            w.domain = later[0].label
+        elif self._opens_with("subset") and self.ctx.last_count_domain:
+            w.domain = self.ctx.last_count_domain
+        elif self.carried_subject and self.ctx.subject_domain:
+            w.domain = self.ctx.subject_domain
+        else:
+            w.domain = self.ctx.topic
+
+    def _has_quantity_in(self, clause: int) -> bool:
+        a, b = self.clause_spans[clause]
+        return any(a <= w.q.start < b for w in self._works)
+
+    def _clause_of(self, pos: int) -> int:
+        return next(i for i, (a, b) in enumerate(self.clause_spans) if pos < b or i == len(self.clause_spans) - 1)
+
+    def _opens_with(self, role: str, start: int | None = None) -> Cue | None:
+        return self.ix.role(role).at(self.text, self.s if start is None else start, self.e)
+
+    # -- measure ----------------------------------------------------------------------------------
+
+    def _measure(self, w: _Work, done: list[_Work], pair: tuple | None, subset: set[int]) -> None:
+        units = self.vocab.measure_units
+        cues = self.measure_cues(w.domain)
+        za, zb = w.zone
+        own = [c for c in cues if za <= c.start and c.end <= (zb if w.q.word else w.q.end)]
+        self._refine_unit(w, own, done)
+
+        def fits(measure: str) -> bool:
+            return measure == OTHER or _fits(w.unit, w.generic, units[(w.domain, measure)], w.kind)
+
+        def settle(measure: str, rule: str) -> None:
+            w.measure, w.rule = measure, rule
+
+        if not w.q.word:  # a zero: the negated cue is the measure
+            cue = own[-1] if own else None
+            if cue and units[(w.domain, cue.label)] == "case":
+                w.cue, w.unit = cue, "case"
+                return settle(cue.label, "zero")
+            return settle(None, "")
+        if pair and pair[0]:
+            return settle(pair[0] if fits(pair[0]) else OTHER, "pair")
+        if pair and pair[2] is not w and pair[2].measure:  # 败诉率分别为12.5%、10.2%: one measure, listed
+            return settle(pair[2].measure if fits(pair[2].measure) else OTHER, "pair")
+        if self.text[za:zb].rstrip(" \t").endswith("等"):  # 整合复议、调解、法律援助等10项职能: counts the list
+            return settle(OTHER, "enumeration")
+        if self._opens_subset(za):  # (含上年结转12件): a part of the number before
+            subset = subset | {w.clause}
+            if not own:
+                return settle(OTHER, "subset")
+        if w.clause in subset:
+            first = next(d for d in self._works if d.clause == w.clause)
+            if first is not w and first.rule != "cue" or first is w and not own:
+                return settle(OTHER, "subset")  # 其中涉企纠纷401件、调解成功率100%: about the subset
+        if own:
+            objects = self.ix.object_cues.get(w.domain, set())
+            verbs = [c for c in own if self.text[c.start:c.end] not in objects]
+            for cue in [*reversed(verbs), *reversed([c for c in own if c not in verbs])]:
+                if fits(cue.label):
+                    if self._foreign_object(w, cue, own):
+                        return settle(OTHER, "foreign-object")
+                    w.cue = cue
+                    return settle(cue.label, "cue")
+            return settle(OTHER, "cue-unit")
+        if w.clause in subset:
+            return settle(OTHER, "subset")
+        after = self._cue_after(w, cues)
+        if after:
+            w.cue_after = after
+            return settle(after.label if fits(after.label) else OTHER, "cue-after")
+        prev = done[-1] if done and done[-1].domain == w.domain else None
+        if prev and prev.clause == w.clause and prev.item == w.item and prev.measure:
+            return settle(prev.measure if fits(prev.measure) else OTHER, "same-item")
+        if (w.kind == "change" or w.baseline) and prev and prev.measure:
+            return settle(prev.measure if fits(prev.measure) else OTHER, "baseline" if w.baseline else "change")
+        pending = self._pending(w, done)
+        if pending:
+            return settle(pending if fits(pending) else OTHER, "pending")
+        if prev and prev.measure not in (None, OTHER) and prev.q.word == w.q.word and self._parallel(prev, w):
+            return settle(prev.measure if fits(prev.measure) else OTHER, "parallel")
+        return settle(OTHER, "no-cue")
+
+    def _refine_unit(self, w: _Work, own: list[Cue], done: list[_Work]) -> None:
+        """件/个/项 count whatever noun they go with: 规范性文件72件 are documents, 调解组织439个 organisations."""
+        w.unit, w.generic = w.q.unit, w.q.generic
+        if not w.q.generic:
+            return
+        nouns = self.ix.roles.get("counted_noun")
+        if nouns is None:
+            return
+        text = self.text
+        if w.q.end < self.e and _HAN.match(text[w.q.end]):  # 7个政府规范性文件: the noun follows
+            stop = _NOUN_END.search(text, w.q.end, min(w.q.end + 8, self.e))
+            stop = stop.start() if stop else min(w.q.end + 8, self.e)
+            verbs = self.cues("light_verb", w.q.end, stop)
+            stop = verbs[0].start if verbs else stop
+            for i in range(w.q.end, stop):
+                cue = nouns.at(text, i, stop, None)
+                if cue:
+                    w.unit, w.generic = cue.label, False
+                    return
+        za, zb = w.zone
+        stop = zb
+        fillers = self.ix.roles.get("filler")
+        while True:  # strip trailing marks, fillers and cue words: 行政规范性文件审查44件
+            while stop > za and not _HAN.match(text[stop - 1]):
+                stop -= 1
+            tail = [c for c in own if c.end == stop] + ([f for f in fillers.find(text, za, stop) if f.end == stop] if fillers else [])
+            if not tail:
+                break
+            stop = min(c.start for c in tail)
+        for noun in sorted(nouns.words, key=len, reverse=True):
+            if text.endswith(noun, za, stop):
+                w.unit, w.generic = nouns.words[noun], False
+                return
+        if self._elliptical(w, own):
+            prev = next((d for d in reversed(done) if d.q.word == w.q.word), None)
+            if prev:
+                w.unit, w.generic = prev.unit, prev.generic
+
+    def _elliptical(self, w: _Work, own: list[Cue]) -> bool:
+        """No object of its own (备案32件, 已结案69件): it counts the previous number's object."""
+        za, zb = w.zone
+        covered = set()
+        for c in own + [h for h in self.domain_hits if za <= h.start < zb] + self.cues("filler", za, zb):
+            covered.update(range(c.start, c.end))
+        rest = [ch for i, ch in enumerate(self.text[za:zb], za) if i not in covered and _HAN.match(ch)]
+        return len(rest) <= 1
+
+    def _foreign_object(self, w: _Work, cue: Cue, own: list[Cue]) -> bool:
+        """受理群众来电1200件 in a clause that only inherits its domain: a verb shared by several domains
+        with an object of its own that names no domain counts something else."""
+        a, b = self.clause_spans[w.clause]
+        if self.text[cue.start:cue.end] not in self.ix.shared_cues or any(a <= h.start < b for h in self.domain_hits):
+            return False
+        covered = set()
+        for c in own + self.cues("filler", cue.end, w.q.start):
+            covered.update(range(c.start, c.end))
+        rest = [i for i in range(cue.end, w.q.start) if i not in covered and _HAN.match(self.text[i])]
+        return len(rest) >= 2
+
+    def _cue_after(self, w: _Work, cues: list[Cue]) -> Cue | None:
+        """对7个政府规范性文件进行合法性审查: a light verb after the number brings the measure."""
+        a, b = self.clause_spans[w.clause]
+        for verb in self.cues("light_verb", w.q.end, b):
+            end = verb.end + self.text.startswith("了", verb.end)  # 进行了全面清理
+            cue = next((c for c in cues if c.start == end), None)
+            if cue:
+                return cue
+        return None
+
+    def _pending(self, w: _Work, done: list[_Work]) -> str | None:
+        """开展专项清理…, 梳理出规范性文件84件: a measure named in a clause without a number, for the next
+        number of the same domain whose clause names the domain itself."""
+        if w.domain_cue is None:
+            return None
+        a = self.clause_spans[w.clause][0]
+        last = max((self.clause_spans[d.clause][1] for d in done), default=self.s)
+        if any(d.clause == w.clause for d in done):
+            return None
+        cues = [c for c in self.measure_cues(w.domain) if last <= c.start and c.end <= a and c.label != OTHER]
+        return cues[-1].label if cues else None
+
+    def _parallel(self, prev: _Work, w: _Work) -> bool:
+        """部门规范性文件4件 after 政府规范性文件1件: the same head noun continues the list."""
+        za, zb = w.zone
+        stop = zb
+        while stop > za and not _HAN.match(self.text[stop - 1]):
+            stop -= 1
+        head = self.last_token(za, stop)
+        if len(head) < 2 or not _HAN.match(head[0]):
+            return False
+        pa, pb = prev.zone
+        pstop = pb
+        while pstop > pa and not _HAN.match(self.text[pstop - 1]):
+            pstop -= 1
+        return self.text.endswith(head, pa, pstop)
+
+    def _subset_clauses(self) -> set[int]:
+        """Clauses opening with 其中: numbers about a subset of the total before them."""
+        return {ci for ci, (a, _) in enumerate(self.clause_spans) if self._opens_subset(a)}
+
+    def _opens_subset(self, start: int) -> bool:
+        while start < self.e and not _HAN.match(self.text[start]):
+            start += 1
+        return self._opens_with("subset", start) is not None
+
+    def _pairs(self, works: list[_Work]) -> dict[int, tuple]:
+        """受理、审结…分别为30件、28件 / 2019年至2021年…分别为…: lists paired by position."""
+        pairs: dict[int, tuple] = {}
+        for ci, (a, b) in enumerate(self.clause_spans):
+            p = self.text.find("分别", a, b)
+            if p < 0:
+                continue
+            listed = [w for w in works if w.clause == ci and w.q.start > p]
+            if len(listed) < 2:
+                continue
+            years = self.years.listed(p, self.ctx.report_year)
+            domains = [h for h in self.domain_hits if a <= h.start and h.end <= p]
+            if len(domains) == len(listed) and len({h.label for h in domains}) == len(domains):
+                # 行政复议和行政诉讼案件分别为45件和23件: each number its own domain and that domain's cue
+                for k, (w, hit) in enumerate(zip(listed, domains, strict=True)):
+                    w.domain = hit.label
+                    cues = [c.label for c in self.measure_cues(hit.label) if a <= c.start and c.end <= p]
+                    pairs[id(w)] = (cues[0] if len(cues) == 1 else OTHER, years[k] if len(years) == len(listed) else None, w)
+                continue
+            measures = []
+            self._domain(listed[0])
+            if listed[0].domain:
+                cues = [c for c in self.measure_cues(listed[0].domain) if a <= c.start and c.end <= p]
+                objects = self.ix.object_cues.get(listed[0].domain, set())
+                verbs = [c for c in cues if self.text[c.start:c.end] not in objects]
+                measures = [c.label for c in (cues if len(cues) == len(listed) else verbs)]
+            for k, w in enumerate(listed):
+                pairs[id(w)] = (
+                    measures[k] if len(measures) == len(listed) else None,
+                    years[k] if len(years) == len(listed) else None,
+                    listed[0],
+                )
+        return pairs
+
+    # -- kind and year ----------------------------------------------------------------------------
+
+    def _kind(self, w: _Work) -> None:
+        za, zb = w.zone
+        stop = zb
+        while stop > za and self.text[stop - 1] in " \t了":
+            stop -= 1
+        for cue in self.cues("change", za, stop):
+            if cue.end == stop:
+                w.kind, w.sign = "change", int(self.vocab.words("change")[self.text[cue.start:cue.end]])
+                return
+        w.baseline, year = baseline_year(self.text[za:stop], self.ctx.report_year)
+        if w.baseline:
+            w.year = year
+            return
+        if self.cues("target", self.clause_spans[w.clause][0], zb) or self.plan:
+            w.kind = "target"
+
+    def _year(self, w: _Work, pair: tuple | None) -> None:
+        if pair and pair[1]:
+            w.year = pair[1]
+        elif not w.baseline:
+            default = self.plan[0] if self.plan else self.ctx.report_year
+            w.year = self.years.stated(self.clause_spans, w.clause, w.q.start) or default
+
+    # -- scope ------------------------------------------------------------------------------------
+
+    def _subject_events(self) -> list[Event]:
+        """Where the sentence names what its numbers are about; carries a subject to the next sentences
+        that name none (区卫生健康局开展…。今年以来,共检查…); a location never leaves its sentence."""
+        subjects, places = self.ctx.scope.events(
+            self.text, self.clause_spans, self.first_number, bool(self._works), self.in_title
+        )
+        events = sorted(subjects + places, key=lambda ev: ev[0])
+        ctx = self.ctx
+        self.carried_subject = None if any(p < self.first_number for p, _ in events) else ctx.subject
+        if subjects and subjects[0][0] < self.first_number:
+            ctx.subject = subjects[0][1]
+        if ctx.subject and (self.carried_subject or subjects):
+            hits = self.domain_hits
+            if hits is None:
+                hits = self.ix.domains.find(self.text, self.s, self.e, None, self.in_title)
+            if hits:
+                ctx.subject_domain = hits[-1].label
+        elif not ctx.subject:
+            ctx.subject_domain = None
+        return events
+
+    def _found(self, w: _Work, events: list[Event]) -> Found:
+        scope = self.carried_subject
+        for pos, name in events:
+            if pos <= w.q.start:
+                scope = name
+        unit = w.unit
+        if w.measure != OTHER and w.generic:
+            measure_unit = self.vocab.measure_units[(w.domain, w.measure)]
+            unit = measure_unit if measure_unit in _GENERIC_FITS.get(unit, ()) else unit
+        value = w.q.value * (w.sign if w.kind == "change" else 1)
+        return Found(
+            quantity=w.q, domain=w.domain, measure=w.measure, kind=w.kind, value=value, unit=unit,
+            year=w.year, scope=scope, quote=self._quote(w), rule=w.rule,
+        )
+
+    def _quote(self, w: _Work) -> tuple[int, int]:
+        """The shortest span holding the cue words and the number with its unit."""
+        za, zb = w.zone
+        if w.cue_after:
+            return w.q.start, w.cue_after.end
+        starts = [c.start for c in (w.cue, w.domain_cue) if c and za <= c.start]
+        if starts:
+            start = min(starts)
+        else:
+            start = za
+            while start < w.q.start and not (_HAN.match(self.text[start]) or self.text[start].isdigit()):
+                start += 1
+        return min(start, w.q.start), max(w.q.end, w.cue.end if w.cue else w.q.end)
+
+
+def classify_sentence(
+    text: str,
+    span: tuple[int, int],
+    quantities: list[Quantity],
+    vocab: Vocabulary,
+    ctx: Context,
+) -> list[Found]:
+    """Facts of one sentence of the normalised text, given its quantities; `ctx` carries state on."""
+    return _Sentence(text, span, quantities, vocab, ctx).read()

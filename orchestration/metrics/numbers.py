@@ -1,0 +1,116 @@
+"""Numbers: spans of the text that state a quantity -> value, unit, approx.
+
+A quantity needs a measure word (件, 项, 人次, 万元, ...) or a percent; bare numbers (years, dates,
+document numbers, list markers, phone numbers, "1+1+6" names) are never quantities.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import cn2an
+
+from orchestration.metrics.vocabulary import Vocabulary, alternation
+
+# Same-length mapping, so offsets into the normalised text are offsets into the report text.
+_FULLWIDTH = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+        **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+        "％": "%", "．": ".", "，": ",", "：": ":", "；": ";", "（": "(", "）": ")", "！": "!",
+        "？": "?", "～": "~", "－": "-", "—": "-", "–": "-", "＋": "+", "／": "/", "\u3000": " ",
+    }
+)
+
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
+_MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3}
+# Characters that make a digit run part of a code, a date, a formula or an ordinal, not a count.
+_GLUED_BEFORE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-+/×#_:第")
+_CLAUSE_END = set(",;:.!?、。)\"”’ \t\n")
+
+
+def normalise(text: str) -> str:
+    """Full-width digits, letters and punctuation -> ASCII; same length as `text`."""
+    return text.translate(_FULLWIDTH)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int  # span in the text, approx words and 百分之 included
+    end: int
+    num_start: int  # the digits alone
+    num_end: int
+    value: float  # normalised: 万/亿 multiplied out, money in yuan, percent as 0-100
+    unit: str
+    word: str  # the measure word as written
+    generic: bool  # 件/个/项: the counted noun or the measure may name the unit
+    approx: bool  # 余, 多, 近, 约, 以上, ... or a range (3-5次 is 3, approx)
+
+
+@cache
+def _grammar(vocab: Vocabulary) -> tuple[re.Pattern, tuple[str, ...]]:
+    """The quantity pattern (a number needs a measure word after it, or 百分之 before it) and the
+    approx words that may precede a number."""
+    num = rf"(?:{_ARABIC}|[{_CN_DIGITS}]+)"
+    pattern = re.compile(
+        rf"百分之(?P<pnum>{num})"
+        rf"|(?P<num>{num})(?:[ \t]*(?P<mult>[万亿千])(?![{_CN_DIGITS}]))?"
+        rf"(?:[ \t]*[-~至到][ \t]*(?P<num2>{num})(?:[ \t]*[万亿])?)?"
+        rf"[ \t]*(?P<inner>{alternation(vocab.words('approx_inner'))})?"
+        rf"[ \t]*(?P<unit>{alternation(vocab.units)})(?!{alternation(vocab.words('not_counted'))})"
+        rf"(?P<after>[ \t]*(?:{alternation(vocab.words('approx_after'))}))?"
+    )  # not_counted: 3个工作日, 2个月 are durations
+    return pattern, tuple(sorted(vocab.words("approx_before"), key=len, reverse=True))
+
+
+def _number(text: str, percent: bool) -> float | None:
+    if text[0].isdigit():
+        return float(text.replace(",", ""))
+    if percent and text == "百":
+        return 100.0  # 百分之百
+    if not re.search("[一二两三四五六七八九十]", text):
+        return None  # 万家, 千家万户: idiom, not a count
+    try:
+        return float(cn2an.cn2an(text, "normal"))
+    except ValueError:
+        return None
+
+
+def find_quantities(text: str, vocab: Vocabulary) -> list[Quantity]:
+    """Every quantity of the text, in order."""
+    pattern, approx_before = _grammar(vocab)
+    classifiers = vocab.words("classifier")
+    found = []
+    for m in pattern.finditer(text):
+        pct = m["pnum"] is not None
+        group = "pnum" if pct else "num"
+        digits, word = m[group], m["unit"]
+        if m.start(group) > 0 and text[m.start(group) - 1] in _GLUED_BEFORE:
+            continue
+        spoken = not (digits[0].isdigit() or pct or m["inner"] or text[m.end():m.end() + 1] in _CLAUSE_END)
+        if spoken and (len(digits) == 1 or (_number(digits, pct) or 0) <= 10):
+            continue  # 三项制度, 一次办, 两个确立: names; a small Chinese count stands at the clause end
+        value = _number(digits, pct)
+        if value is None:
+            continue
+        if m["mult"]:
+            value *= _MULTIPLIERS[m["mult"]]
+        unit, scale = vocab.units[word] if word else vocab.units["%"]
+        s = m.start()
+        approx = bool(m["inner"] or m["after"] or m["num2"])
+        for w in approx_before:
+            if text.endswith(w, 0, s):
+                s, approx = s - len(w), True
+                break
+        found.append(
+            Quantity(
+                start=s, end=m.end(), num_start=m.start(group), num_end=m.end(group),
+                value=round(value * scale, 6), unit=unit, word=word or "百分之",
+                generic=word in classifiers, approx=approx,
+            )
+        )
+    return found

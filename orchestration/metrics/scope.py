@@ -1,0 +1,93 @@
+"""Scope: the department or place a number is about, when it is not the issuer's own total.
+
+A department that opens a clause is its subject (区海洋发展局加大执法力度, …); one after 在/由 is a
+location (在江南街道建立…). The issuer's own words (全区, 我局, 区政府) and the issuer's own name
+clear the scope.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+
+from orchestration.metrics import clauses as cl
+from orchestration.metrics.cues import CueIndex
+from orchestration.metrics.vocabulary import Vocabulary, alternation
+
+# 区海洋发展局, 市调委会 (or, with the report's own region, 文登区市场监督管理局): a department.
+_DEPARTMENT = r"(?:{regions}区|市|县|州|旗)[\u4e00-\u9fff]{{0,10}}?(?:委员会|常委会|局|委|办公室|办|中心|法院|检察院|所|队|站|厅)会?"
+# 江南街道, 杜桥镇: a place below the issuer (镇(街道) and 镇级 are no names).
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|镇|乡)(?![镇街村级乡区域(])")
+# Words and function characters that make a match a phrase (深化乡镇, 每个乡镇, 于建立镇), not a name.
+_NOT_IN_NAME = re.compile(r"[的和与及、等各全级其每个对将把向从了是于]|乡镇|镇街|街镇")
+_LOCATIVE = re.compile(r"[在由]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# Time words that may open a clause before its subject (2023年全市受理…, 今年以来区卫健局…).
+_OPENING_TIME = re.compile(
+    r"(?:(?:截至|截止)?(?:19|20)\d{2}[ \t]*年(?:度|底|末|以来|全年|上半年|下半年)?|今年以来|今年|去年以来|全年|年内"
+    r"|截至目前|截止目前|目前|同时|此外|另外)+"
+)
+
+Event = tuple[int, str | None]  # (position, scope from there on; None for the issuer itself)
+
+
+@cache
+def _issuer_words(vocab: Vocabulary) -> tuple[CueIndex, str]:
+    words = vocab.words("issuer")
+    return CueIndex(words), alternation(words)
+
+
+class ScopeReader:
+    """Reads the scope of a report's sentences; made once per report, it knows the issuer."""
+
+    def __init__(self, vocab: Vocabulary, issuer: str | None, regions: tuple[str | None, ...] = ()):
+        self.issuer = issuer or ""
+        self.issuer_words, issuer_pattern = _issuer_words(vocab)
+        named = "".join(f"{re.escape(r)}|" for r in regions if r)
+        self.department = re.compile(_DEPARTMENT.format(regions=named))
+        # Prefilter: anything in a sentence that may name a subject or the issuer.
+        self.hint = re.compile(f"{self.department.pattern}|{_PLACE.pattern}|{issuer_pattern}")
+
+    def _name_at(self, text: str, pos: int, end: int) -> str | None:
+        for pattern in (self.department, _PLACE):
+            m = pattern.match(text, pos, end)
+            if m and not _NOT_IN_NAME.search(m.group()):
+                return m.group()
+        return None
+
+    def scope_of(self, name: str) -> str | None:
+        if self.issuer_words.at(name, 0, len(name)) or (self.issuer and name[1:] in self.issuer):
+            return None
+        return name
+
+    def events(
+        self, text: str, clauses: list[tuple[int, int]], first_number: int, locations: bool,
+        in_title: Callable[[int], bool],
+    ) -> tuple[list[Event], list[Event]]:
+        """(subjects, locations) of a sentence. Without `locations` only its first subject is sought."""
+        subjects: list[Event] = []
+        places: list[Event] = []
+        if not clauses or not self.hint.search(text, clauses[0][0], clauses[-1][1]):
+            return subjects, places
+        for a, b in clauses:
+            if not locations and (subjects or a >= first_number):
+                break
+            start = a
+            topic = cl.TOPIC.match(text, start, b)
+            start = topic.end() if topic else start
+            while start < b and not (_HAN.match(text[start]) or text[start].isdigit()):
+                start += 1
+            time = _OPENING_TIME.match(text, start, b)
+            start = time.end() if time else start
+            if self.issuer_words.at(text, start, b):
+                subjects.append((start, None))
+            else:
+                name = self._name_at(text, start, b)
+                if name:
+                    subjects.append((start, self.scope_of(name)))
+            for m in _LOCATIVE.finditer(text, a, b) if locations else ():
+                name = self._name_at(text, m.end(), b)
+                if name and not in_title(m.start()):
+                    places.append((m.end(), self.scope_of(name)))
+        return subjects, places

@@ -1,0 +1,120 @@
+"""Report-level rules: outline parts, repeated figures, the issuer's own name, context across sentences."""
+
+from __future__ import annotations
+
+import csv
+
+from orchestration import settings
+from orchestration.metrics.facts import extract_facts
+from orchestration.metrics.vocabulary import tokenizer, vocabulary
+from orchestration.reports.parsed import ParsedReport, Section
+
+
+def report(text: str, **fields) -> ParsedReport:
+    return ParsedReport(report_id="r", file="r.txt", path="r.txt", text=text, report_year=2023, **fields)
+
+
+def brief(facts) -> list[tuple]:
+    return [(f.domain, f.measure, f.kind, f.value, f.scope) for f in facts]
+
+
+def test_numbers_in_the_plan_part_are_targets_for_the_plan_year():
+    text = ("一、主要成效\n全年受理行政复议案件120件。\n四、下一步安排\n行政复议案件办结率达到100%，"
+            "全年受理行政复议案件150件。\n五、2025年展望\n行政复议纠错率不高于8%。")
+    plan_at, later = text.index("四、"), text.index("五、")
+    sections = [
+        Section(0, None, 1, "一", "主要成效", 0, plan_at, "achievements"),
+        Section(1, None, 1, "四", "下一步安排", plan_at, later, "plan"),
+        Section(2, None, 1, "五", "2025年展望", later, len(text), "plan"),
+    ]
+    facts = extract_facts(report(text, sections=sections))
+    assert [(f.measure, f.kind, f.value, f.year, f.outline_part, f.section_id) for f in facts] == [
+        ("cases_accepted", "value", 120, 2023, "achievements", 0),
+        ("other", "target", 100, 2024, "plan", 1),
+        ("cases_accepted", "target", 150, 2024, "plan", 1),
+        ("correction_rate", "target", 8, 2025, "plan", 2),
+    ]
+
+
+def test_without_sections_the_outline_part_is_unknown():
+    facts = extract_facts(report("全年受理行政复议案件120件。"))
+    assert [(f.section_id, f.outline_part) for f in facts] == [(None, None)]
+
+
+def test_a_figure_repeated_later_is_one_fact():
+    text = "全年受理行政复议案件120件，审结112件。\n三、主要负责人履职情况\n全年受理行政复议案件120件。"
+    assert brief(extract_facts(report(text))) == [
+        ("reconsideration", "cases_accepted", "value", 120, None),
+        ("reconsideration", "cases_closed", "value", 112, None),
+    ]
+
+
+def test_the_issuer_itself_is_no_scope():
+    text = "区行政审批服务局全年受理各类行政许可8600件。"
+    issuer = "威海市环翠区行政审批服务局"
+    assert brief(extract_facts(report(text, issuer=issuer))) == [
+        ("licensing", "applications_received", "value", 8600, None)]
+    assert brief(extract_facts(report(text))) == [
+        ("licensing", "applications_received", "value", 8600, "区行政审批服务局")]
+
+
+def test_a_subject_carries_within_its_paragraph_only():
+    text = ("区应急管理局开展安全生产执法行动。全年共检查企业560家。\n"
+            "全年共检查企业1200家，查处违法案件86起。")
+    assert brief(extract_facts(report(text))) == [
+        ("enforcement", "inspections", "value", 560, "区应急管理局"),
+        ("enforcement", "inspections", "value", 1200, None),
+        ("enforcement", "penalty_cases", "value", 86, None),
+    ]
+
+
+def test_a_topic_heading_gives_the_domain_and_ends_the_subject():
+    text = ("区司法局开展专项行动。二是加强行政复议工作。全年共收到申请86件，审结80件。"
+            "三是推进政务公开。全年共收到申请560件。")
+    assert brief(extract_facts(report(text))) == [
+        ("reconsideration", "applications_received", "value", 86, None),
+        ("reconsideration", "cases_closed", "value", 80, None),
+    ]
+
+
+def test_a_sentence_opening_with_qizhong_continues_the_last_count():
+    text = "全年收到行政复议申请39件，审结25件，负责人出庭率100%。其中以调解方式结案6件，撤销2件。"
+    assert brief(extract_facts(report(text)))[-2:] == [
+        ("reconsideration", "cases_mediated", "value", 6, None),
+        ("reconsideration", "cases_revoked", "value", 2, None),
+    ]
+
+
+def test_quotes_hold_the_cue_and_the_number():
+    text = "2023年，全区共受理各类行政许可26918件，罚款88.9万元。"
+    assert [f.quote for f in extract_facts(report(text))] == ["受理各类行政许可26918件", "罚款88.9万元"]
+
+
+def test_every_readme_measure_is_in_the_vocabulary():
+    """Each measure of the gold README's table is a row of measures.csv, and each domain has `other`."""
+    readme = (settings.REPO_ROOT / "tests/fixtures/gold/README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| domain | measure |"):readme.index("A number that plainly")]
+    listed, domain = set(), None
+    for line in [line for line in table.splitlines() if line.startswith("|")][2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        domain = cells[0].split()[0] if cells[0] else domain
+        listed |= {(domain, m.strip()) for m in cells[1].split("/")}
+    vocab = vocabulary()
+    domains = {d for d, _ in listed}
+    assert set(vocab.measure_units) == listed | {(d, "other") for d in domains}
+    with open(settings.REPO_ROOT / "tests/fixtures/gold/facts.csv", encoding="utf-8") as fh:
+        assert {(row["domain"], row["measure"]) for row in csv.DictReader(fh)} <= set(vocab.measure_units)
+
+
+def test_the_tokenizer_keeps_vocabulary_words_whole():
+    tokens = list(tokenizer().cut("行政复议纠错率和调解成功率，立案前化解", HMM=False))
+    for word in ("行政复议", "纠错率", "调解成功率", "立案前化解"):
+        assert word in tokens
+
+
+def test_a_department_may_carry_the_report_region_in_its_name():
+    text = "文登区市场监督管理局全年查处违法案件312件。\n督促区卫生健康局查处违法案件18件。"
+    assert brief(extract_facts(report(text, county="文登区", city="威海市"))) == [
+        ("enforcement", "penalty_cases", "value", 312, "文登区市场监督管理局"),
+        ("enforcement", "penalty_cases", "value", 18, None),
+    ]
