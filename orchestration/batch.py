@@ -50,6 +50,15 @@ def displayable(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def storable(text: str) -> str:
+    """Text that UTF-8 can store: a damaged PDF's text layer can hold lone surrogates."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
 def rejection(path: str, stage: str, reason: str, report_id: str | None = None, duplicate_of=None) -> dict:
     path = displayable(path)
     return {
@@ -75,7 +84,8 @@ def read_all(paths: Iterable[Path]) -> Iterator[RawReport | dict]:
             yield rejection(raw.path, "read", f"duplicate of {seen[raw.report_id]}", raw.report_id, raw.report_id)
             continue
         seen[raw.report_id] = raw.path
-        yield dataclasses.replace(raw, path=displayable(raw.path), file_name=displayable(raw.file_name))
+        yield dataclasses.replace(
+            raw, path=displayable(raw.path), file_name=displayable(raw.file_name), text=storable(raw.text))
 
 
 def parse_all(raws: Iterable[RawReport]) -> Iterator[ParsedReport | dict]:
@@ -127,12 +137,11 @@ def extract_parsed(lake_dir: Path) -> StageStats:
         lake.TableWriter(lake_dir, "rejected_reports", part="extract") as rejected,
     ):
         for row in lake.read_rows(lake_dir, "parsed_reports"):
-            report = row_to_parsed(row)
             try:
-                facts = extract_facts(report)
+                facts = extract_facts(row_to_parsed(row))
             except Exception as err:
-                log.exception("extracting from %s failed", report.path)
-                stats.reject(rejected, rejection(report.path, "extract", f"unexpected error: {err!r}", report.report_id))
+                log.exception("extracting from %s failed", row["path"])
+                stats.reject(rejected, rejection(row["path"], "extract", f"unexpected error: {err!r}", row["report_id"]))
                 continue
             for fact in facts:
                 out.write(fact.as_row())

@@ -57,10 +57,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from orchestration.metrics.facts import extract_facts
 
     for report in parsed_reports(args.paths):
-        for fact in extract_facts(report):
-            row = fact.as_row()
-            row["file"] = report.file
-            emit(row)
+        try:
+            facts = extract_facts(report)
+        except Exception as err:  # one report's failure must not stop the others
+            _reported(batch.rejection(report.path, "extract", f"unexpected error: {err!r}", report.report_id))
+            continue
+        for fact in facts:
+            emit(fact.as_row())
     return 0
 
 

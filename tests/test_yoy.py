@@ -10,6 +10,8 @@ from orchestration import lake, settings
 
 COUNTY = dict(province="山东省", city="威海市", county="文登区", admin_code="371003", issuer="威海市文登区人民政府")
 CITY = dict(province="浙江省", city="台州市", county="临海市", admin_code="331082", issuer="临海市人民政府")
+# A department of the same city: same region code, other things counted.
+CITY_BUREAU = {**CITY, "issuer": "临海市市场监督管理局", "issuer_kind": "department"}
 
 # (region, report_year, facts); a fact: (domain, measure, kind, value, unit, year, scope, outline_part)
 REPORTS = [
@@ -37,6 +39,10 @@ REPORTS = [
         ("reconsideration", "applications_received", "value", 300, "case", 2023, None, "achievements"),
         ("reconsideration", "applications_received", "change", -30, "case", 2023, None, "achievements"),
     ]),
+    (CITY_BUREAU, 2023, [
+        ("reconsideration", "cases_closed", "value", 9, "case", 2023, None, "achievements"),
+        ("mediation", "success_rate", "change", 5, "percentage_point", 2023, None, "achievements"),
+    ]),
 ]
 
 
@@ -52,8 +58,9 @@ def write_lake(lake_dir):
             raw.write(dict(report_id=report_id, path=f"/in/{n}.txt", file_name=f"{n}.txt", size_bytes=1,
                            format="txt", encoding="utf-8", text=text))
             parsed.write(dict(report_id=report_id, path=f"/in/{n}.txt", file_name=f"{n}.txt", text=text,
-                              title=None, issuer_kind="government", report_year=year, publish_date=None,
-                              doc_number=None, provenance=[], sections=[], sentences=[], **region))
+                              title=None, report_year=year, publish_date=None, doc_number=None,
+                              provenance=[], sections=[], sentences=[], offset_map=[],
+                              **{"issuer_kind": "government", **region}))
             for i, (domain, measure, kind, value, unit, fact_year, scope, part) in enumerate(facts):
                 start = text.index(f"数字{i}。")
                 metrics.write(dict(
@@ -78,9 +85,10 @@ def yoy(module_warehouse):
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
-def row(rows, admin_code, measure, year, scope=None, domain=None):
+def row(rows, admin_code, measure, year, scope=None, domain=None, issuer_kind="government"):
     (found,) = [r for r in rows if (r["admin_code"], r["measure"], r["year"], r["scope"])
-                == (admin_code, measure, year, scope) and domain in (None, r["domain"])]
+                == (admin_code, measure, year, scope) and domain in (None, r["domain"])
+                and r["issuer_kind"] == issuer_kind]
     return found
 
 
@@ -124,3 +132,12 @@ def test_previous_value_derived_from_a_stated_change(yoy, domain, measure, previ
 def test_absolute_stated_change_in_the_measures_unit(yoy):
     r = row(yoy, "331082", "applications_received", 2023, domain="reconsideration")
     assert (r["previous_value"], r["stated_change"]) == (330, -30)
+
+
+def test_a_department_and_its_government_are_compared_separately(yoy):
+    government = row(yoy, "331082", "cases_closed", 2023)
+    bureau = row(yoy, "331082", "cases_closed", 2023, issuer_kind="department")
+    assert (government["value"], government["previous_value"]) == (250, 200)
+    assert (bureau["value"], bureau["previous_value"]) == (9, None)
+    # The bureau's stated change does not move the government's rate.
+    assert row(yoy, "331082", "success_rate", 2023)["previous_value"] == pytest.approx(99.0)

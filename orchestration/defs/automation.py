@@ -27,8 +27,14 @@ def new_reports_sensor(context: dg.SensorEvaluationContext):
     fingerprint = input_fingerprint()
     if fingerprint == context.cursor:
         return dg.SkipReason("no new or changed reports")
+    first_look, warehouse_built = context.cursor is None, settings.duckdb_path().exists()
     context.update_cursor(fingerprint)
-    return dg.RunRequest(run_key=fingerprint)
+    if first_look and warehouse_built:
+        # Don't overwrite a warehouse `fazhi build --input ...` made from another folder.
+        return dg.SkipReason("a warehouse exists: watching the input folder for changes from now on")
+    # No run_key: a folder can return to an earlier state (a file added, then removed), and
+    # Dagster would skip a run key it has seen. The cursor already limits runs to changes.
+    return dg.RunRequest()
 
 
 # Reports on year N must be published by the end of March of year N+1: check nightly

@@ -1,5 +1,5 @@
 {{ config(materialized='view') }}
--- Year over year per region x measure x scope: the value, the previous year's value and
+-- Year over year per issuer x measure x scope: the value, the previous year's value and
 -- the change. Where no report gives the previous year's value, it is derived from a
 -- change the current report states, and previous_value_source says so.
 with current_year as (
@@ -31,6 +31,7 @@ joined as (
     left join current_year as prev
         on
             prev.admin_code = cur.admin_code
+            and prev.issuer is not distinct from cur.issuer
             and prev.domain = cur.domain
             and prev.measure = cur.measure
             and prev.scope_key = cur.scope_key
@@ -38,18 +39,18 @@ joined as (
             and prev.year = cur.year - 1
     left join changes as abs_change
         on
-            abs_change.admin_code = cur.admin_code and abs_change.domain = cur.domain
+            abs_change.report_id = cur.report_id and abs_change.domain = cur.domain
             and abs_change.measure = cur.measure and abs_change.scope_key = cur.scope_key
             and abs_change.year = cur.year and abs_change.change_unit = cur.unit
             and cur.unit != 'percent'
     left join changes as pp_change
         on
-            pp_change.admin_code = cur.admin_code and pp_change.domain = cur.domain
+            pp_change.report_id = cur.report_id and pp_change.domain = cur.domain
             and pp_change.measure = cur.measure and pp_change.scope_key = cur.scope_key
             and pp_change.year = cur.year and pp_change.change_unit = 'percentage_point'
     left join changes as rel_change
         on
-            rel_change.admin_code = cur.admin_code and rel_change.domain = cur.domain
+            rel_change.report_id = cur.report_id and rel_change.domain = cur.domain
             and rel_change.measure = cur.measure and rel_change.scope_key = cur.scope_key
             and rel_change.year = cur.year and rel_change.change_unit = 'percent'
 ),
@@ -68,6 +69,8 @@ compared as (
 select
     admin_code,
     region_name,
+    issuer,
+    issuer_kind,
     domain,
     measure,
     measure_label_zh,
