@@ -41,8 +41,8 @@ TITLE_ORG_END_RE = re.compile(rf"关于|\s*{_YEAR}\s*年|法治政府|依法行�
 ORG_END = r"(人民政府|政府|委员会|委|会|局|厅|办公室|办|中心|院|署|所|队|站|部)"
 ORG_LINE_RE = re.compile(rf"[\u4e00-\u9fff（）()\s]{{2,40}}{ORG_END}")
 ORG_END_RE = re.compile(f"{ORG_END}$")
-# A people's government: of the region itself, or of a township under it (XX镇人民政府).
-TOWNSHIP_GOVERNMENT_RE = re.compile(r"([\u4e00-\u9fff]{1,10}[镇乡])?人民政府")
+# A government's name ends so, be it a region's, a township's (XX镇人民政府) or one the gazetteer lacks.
+GOVERNMENT_NAME_RE = re.compile(r"政府$")
 # A party committee before the government of a joint report: 中共XX区委 XX区人民政府.
 PARTY_COMMITTEE_RE = re.compile(r"(中共|中国共产党)?[^\s、，,]{1,20}?委(员会)?[\s、和与及暨]*")
 RED_HEADER_RE = re.compile(r"(.{2,40}?)\s*文\s*件$")  # XX市人民政府文件
@@ -96,8 +96,12 @@ class _Issuer:
     source: str
 
     @property
-    def kind(self) -> str:
-        return "government" if TOWNSHIP_GOVERNMENT_RE.fullmatch(self.suffix) else "department"
+    def kind(self) -> str | None:
+        """A government by its name (XX县人民政府, XX镇人民政府), whether or not its region is known; a
+        department by any other organisation's name; None when nothing names the issuer (我局 alone)."""
+        if not self.suffix:
+            return None
+        return "government" if GOVERNMENT_NAME_RE.search(self.suffix) else "department"
 
 
 def extract_metadata(text: str, page_fields: dict[str, str] | None = None) -> Metadata:

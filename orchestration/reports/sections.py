@@ -24,6 +24,24 @@ OUTLINE_CUES = (
     ("achievements", "举措|成效|成绩|做法|进展|工作情况|开展情况|完成情况|落实情况|建设情况|主要工作|亮点|经验"),
 )
 
+# A top-level heading may name two parts joined by one of these: 存在的问题和下一步工作安排, 不足及下一步打算.
+# Its sub-sections then take the part their own heading names; one that names neither takes the later
+# part once a sub-section before it has named a part, or the heading's own paragraphs have got to the
+# later part (…。下一步，我们将：), else the earlier part.
+PART_JOINERS = r"以及|和|及|与|暨|、|，|,|；|;"
+# When no top-level heading names a part, a sub-section naming it takes it, but only under a top-level
+# heading that names one of these parts (or none): the duties are often told among the achievements,
+# while a 计划 or 问题 there is work done (落实年度立法计划, 问题整改), never next year's plan.
+LOOK_DOWN_PARTS = {
+    "achievements": ("leaders_duties",),
+    "shortcomings": ("plan",),
+    "leaders_duties": ("plan",),
+    "plan": (),
+}
+# A year in a sub-heading of a combined heading, later than any year the headings before it name,
+# is next year's: （二）2024年重点工作.
+HEADING_YEAR = r"((?:19|20)\d{2})\s*年"
+
 _CN = "一二三四五六七八九十"
 # Numbering at the start of a line: style -> pattern whose group 1 is the number.
 LINE_STYLES = {
@@ -42,6 +60,8 @@ _SHI_RE = re.compile(SHI_STYLE, re.MULTILINE)
 _STARTS_NUMBERED_RE = re.compile("|".join([*LINE_STYLES.values(), rf"[{_CN}]{{1,3}}是"]))
 _HEADING_END_RE = re.compile(r"[。；;！？!?\n]")
 _CUE_RES = [(part, re.compile(cues)) for part, cues in OUTLINE_CUES]
+_JOINER_RE = re.compile(PART_JOINERS)
+_HEADING_YEAR_RE = re.compile(HEADING_YEAR)
 
 
 @dataclass(frozen=True)
@@ -64,6 +84,17 @@ def outline_cue(heading: str) -> str | None:
     return next((part for part, cue in _CUE_RES if cue.search(heading)), None)
 
 
+def outline_cues(heading: str) -> tuple[str, ...]:
+    """The parts a heading names: one, or two in outline order for a heading that joins two parts
+    (存在的问题和下一步工作安排 -> shortcomings, plan); () if it names none."""
+    named = [part for piece in _JOINER_RE.split(heading) if (part := outline_cue(piece))]
+    first, last = (named[0], named[-1]) if named else (None, None)
+    if first and last and OUTLINE_PARTS.index(first) < OUTLINE_PARTS.index(last):
+        return first, last
+    part = outline_cue(heading)
+    return (part,) if part else ()
+
+
 @dataclass
 class _Heading:
     start: int
@@ -81,7 +112,7 @@ def find_sections(text: str, body_start: int = 0, body_end: int | None = None,
     headings = _headings(text, body_start, body_end, markdown_headings or {})
     parents, levels = _nest(text, headings)
     ends = _ends(text, levels, headings, body_end)
-    parts = _outline_parts(headings, parents, levels)
+    parts = _outline_parts(text, headings, parents, levels)
     return [
         Section(section_id=i, parent_id=parents[i], level=levels[i], number=h.number, heading=h.heading,
                 start=h.start, end=ends[i], outline_part=parts[i])
@@ -169,24 +200,36 @@ def _ends(text: str, levels: list[int], headings: list[_Heading], body_end: int)
     return ends
 
 
-def _outline_parts(headings: list[_Heading], parents: list[int | None], levels: list[int]) -> list[str | None]:
+def _outline_parts(text: str, headings: list[_Heading], parents: list[int | None],
+                   levels: list[int]) -> list[str | None]:
     """The part of each section: named by its top-level heading; a top-level heading naming no part
-    continues the part before it (the first ones are achievements). A part that no top-level heading
-    names is looked for one level down (a 第一责任人职责 sub-section of the achievements), and that
-    sub-section's subtree takes it."""
+    continues the part before it (the first ones are achievements). A top-level heading naming two parts
+    leaves them to its sub-sections (see PART_JOINERS). A part that no top-level heading names is looked
+    for one level down (a 第一责任人职责 sub-section of the achievements, as LOOK_DOWN_PARTS allows), and
+    that sub-section's subtree takes it."""
     own: list[str | None] = [None] * len(headings)
+    top: list[int] = []  # the top-level heading each section sits under
+    names: dict[int, tuple[str, ...]] = {}  # what each top-level heading names
     previous = "achievements"
     for i, h in enumerate(headings):
+        parent = parents[i]
+        top.append(i if parent is None else top[parent])
         if levels[i] == 1:
-            own[i] = previous = outline_cue(h.heading) or previous
+            names[i] = outline_cues(h.heading)
+            own[i] = names[i][0] if names[i] else previous
+            previous = names[i][-1] if names[i] else previous
+    for i, named in names.items():
+        if len(named) == 2:
+            _split_combined(text, headings, parents, i, named, own)
     for part in OUTLINE_PARTS:
-        if part not in own:
-            for level in (2, 3):
-                i = next((i for i, h in enumerate(headings) if levels[i] == level and outline_cue(h.heading) == part),
-                         None)
-                if i is not None:
-                    own[i] = part
-                    break
+        if part in own:
+            continue
+        for level in (2, 3):
+            i = next((i for i, h in enumerate(headings) if levels[i] == level and outline_cue(h.heading) == part
+                      and (not names[top[i]] or any(part in LOOK_DOWN_PARTS[n] for n in names[top[i]]))), None)
+            if i is not None:
+                own[i] = part
+                break
     parts: list[str | None] = []
     for i in range(len(headings)):
         j: int | None = i
@@ -194,3 +237,33 @@ def _outline_parts(headings: list[_Heading], parents: list[int | None], levels: 
             j = parents[j]
         parts.append(own[j] if j is not None else None)
     return parts
+
+
+def _split_combined(text: str, headings: list[_Heading], parents: list[int | None], i: int,
+                    named: tuple[str, ...], own: list[str | None]) -> None:
+    """The parts of the sub-sections of top-level heading `i`, which names two parts (`named`): each takes
+    the one its own heading names; one naming neither takes the earlier part until a sub-section naming
+    a part has been seen, or the heading's own paragraphs have got to the later part, and the later after."""
+    earlier, later = named
+    children = [j for j in range(i + 1, len(headings)) if parents[j] == i]
+    if not children:
+        return
+    years = [int(y) for h in headings[:i] for y in _HEADING_YEAR_RE.findall(h.heading)]
+    intro = text[headings[i].heading_end:headings[children[0]].start]
+    current = later if _last_cue(intro, named) == later else earlier  # 存在以下问题： / …。下一步，我们将：
+    for j in children:
+        part = outline_cue(headings[j].heading)
+        if part not in named and later == "plan" and years and any(
+                int(y) > max(years) for y in _HEADING_YEAR_RE.findall(headings[j].heading)):
+            part = later
+        if part in named:
+            own[j] = part
+            current = later
+        else:
+            own[j] = current
+
+
+def _last_cue(text: str, parts: tuple[str, ...]) -> str | None:
+    """Which of `parts` the words of `text` name last."""
+    found = [(m.end(), part) for part, cue in _CUE_RES if part in parts for m in cue.finditer(text)]
+    return max(found)[1] if found else None

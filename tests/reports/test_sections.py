@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from orchestration import settings
 from orchestration.reports.clean import clean_text
 from orchestration.reports.metadata import extract_metadata
-from orchestration.reports.sections import OUTLINE_PARTS, find_sections, outline_cue
+from orchestration.reports.parsed import parse_report
+from orchestration.reports.raw import RawReport
+from orchestration.reports.sections import OUTLINE_PARTS, find_sections, outline_cue, outline_cues
 
 SEEDS = settings.REPO_ROOT / "seeds"
 
@@ -16,6 +20,23 @@ def sections_of(prefix: str):
     cleaned = clean_text(next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8"))
     meta = extract_metadata(cleaned.text, cleaned.page_fields)
     return cleaned.text, find_sections(cleaned.text, meta.body_start, meta.body_end, cleaned.markdown_headings)
+
+
+def parse_text(text: str):
+    data = text.encode("utf-8")
+    raw = RawReport(report_id=hashlib.sha256(data).hexdigest(), path="/in/report.txt", file_name="report.txt",
+                    size_bytes=len(data), format="txt", encoding="utf-8", text=text)
+    return parse_report(raw).sections
+
+
+def parts_by_heading(sections) -> dict[str, str | None]:
+    return {s.heading: s.outline_part for s in sections}
+
+
+TITLE = "某区人民政府关于2023年法治政府建设情况的报告\n"
+ACHIEVEMENTS = ("一、2023年法治政府建设主要举措和成效\n"
+                "（一）落实年度立法计划和普法计划。全区共审查规范性文件45件。\n"
+                "（二）深化行政执法改革。全年办理行政处罚案件120件。\n")
 
 
 def outline(sections) -> list[tuple[int, str, str | None]]:
@@ -92,6 +113,63 @@ def test_a_combined_top_heading_leaves_the_plan_to_its_sub_section():
     sections = find_sections(text)
     assert [s.outline_part for s in sections] == ["achievements", "achievements", "shortcomings",
                                                   "shortcomings", "plan", "leaders_duties"]
+
+
+def test_a_problems_and_next_steps_heading_is_split_by_its_sub_headings():
+    sections = parse_text(TITLE + ACHIEVEMENTS + "二、存在的问题和下一步工作安排\n"
+                          "（一）存在的问题。基层执法力量不足。\n（二）2024年工作安排。力争复议纠错率下降。\n")
+    assert parts_by_heading(sections) == {
+        "2023年法治政府建设主要举措和成效": "achievements",
+        "落实年度立法计划和普法计划": "achievements",  # work done, not next year's plan
+        "深化行政执法改革": "achievements",
+        "存在的问题和下一步工作安排": "shortcomings",
+        "存在的问题": "shortcomings",
+        "2024年工作安排": "plan",
+    }
+
+
+@pytest.mark.parametrize(("part_two", "parts"), [
+    # a sub-heading naming nothing after the problems: the later part of the heading
+    ("二、存在的不足及下一步打算\n（一）存在的不足。法治意识不强。\n（二）加强学习培训。组织专题培训。\n"
+     "（三）规范行政执法。开展案卷评查。\n", ["shortcomings", "shortcomings", "plan", "plan"]),
+    # a sub-heading naming only a later year than the report's
+    ("二、存在问题和工作打算\n（一）执法力量薄弱。人员不足。\n（二）2024年重点工作。推进执法改革。\n",
+     ["shortcomings", "shortcomings", "plan"]),
+    # the problems told in the heading's own paragraphs, then the plan's items
+    ("二、存在的问题和下一步工作安排\n我区还存在法治意识不强等问题。下一步，我区将做好以下工作：\n"
+     "（一）加强学习培训。组织专题培训。\n（二）规范行政执法。开展案卷评查。\n", ["shortcomings", "plan", "plan"]),
+    # items listing the problems after a lead-in that says so stay problems
+    ("二、存在的问题和下一步工作安排\n主要存在以下问题：\n（一）法治意识不强。\n（二）执法不够规范。\n"
+     "（三）下一步工作安排。加强学习。\n", ["shortcomings", "shortcomings", "shortcomings", "plan"]),
+])
+def test_sub_sections_of_a_combined_heading_naming_nothing(part_two, parts):
+    sections = parse_text(TITLE + ACHIEVEMENTS + part_two)
+    assert [s.outline_part for s in sections if s.start >= sections[3].start] == parts
+
+
+def test_a_plan_word_under_the_achievements_is_never_the_plan():
+    # No top-level heading names the plan: the look-down still leaves the achievements alone.
+    sections = parse_text(TITLE + ACHIEVEMENTS + "二、存在的不足和原因\n（一）执法力量薄弱。人员不足。\n")
+    assert "plan" not in {s.outline_part for s in sections}
+    assert parts_by_heading(sections)["落实年度立法计划和普法计划"] == "achievements"
+
+
+def test_the_look_down_names_parts_under_top_headings_that_name_none():
+    sections = parse_text(TITLE + "一、坚持党的领导\n（一）全面加强法治建设。办结案件5件。\n"
+                          "（二）下一步打算。加强学习。\n")
+    assert [s.outline_part for s in sections] == ["achievements", "achievements", "plan"]
+
+
+@pytest.mark.parametrize(("heading", "parts"), [
+    ("存在的问题和下一步工作安排", ("shortcomings", "plan")),
+    ("2023年法治政府建设存在的不足及2024年工作打算", ("shortcomings", "plan")),
+    ("主要举措和成效", ("achievements",)),
+    ("存在的不足和原因", ("shortcomings",)),
+    ("党政主要负责人履行推进法治建设第一责任人职责，加强法治政府建设工作情况", ("leaders_duties",)),
+    ("加强党的领导", ()),
+])
+def test_outline_cues_of_a_heading_joining_two_parts(heading, parts):
+    assert outline_cues(heading) == parts
 
 
 @pytest.mark.parametrize(("heading", "part"), [
