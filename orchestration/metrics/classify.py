@@ -10,7 +10,8 @@ to the number), verbs before object words, whose unit fits the number's (`cue-un
 对7个文件进行合法性审查; `pair`, lists paired by 分别; `same-item`, 从2019年27%降至2023年3.92%;
 `change` / `baseline`, the measure of the number they compare with; `pending`, 开展专项清理…梳理出规范性
 文件84件; `parallel`, 政府规范性文件1件、部门规范性文件4件; `zero`, 未有败诉案件. Anything else is
-`other` (`no-cue`, `subset` for 其中/含 parts, `enumeration` for 等10项). A wrong number costs more
+`other` (`no-cue`, `subset` for 其中/含 parts, `enumeration` for 等10项, `older-baseline` for a change
+against a period other than the previous year, 比2020年提高, which is no year-on-year change). A wrong number costs more
 than a missing one, so every doubt ends in `other`.
 """
 
@@ -25,8 +26,10 @@ from orchestration.metrics.cues import OTHER, Bounds, Cue, indexes
 from orchestration.metrics.numbers import Quantity
 from orchestration.metrics.scope import Event, ScopeReader
 from orchestration.metrics.vocabulary import Vocabulary, tokenizer
-from orchestration.metrics.years import YearReader, baseline_year
+from orchestration.metrics.years import YearReader, baseline_year, older_baseline
 
+# A year, or a deadline, between a target word and what it governs: 力争到2025年底,…
+_TARGET_YEAR = re.compile(r"[ \t,]*(?:到|在|于)?(?:(?:19|20)\d{2}[ \t]*年(?:底|末)?前?)?[ \t,]*")
 _NUMBERISH = re.compile(r"[\d.,%]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Where the noun a number counts ends: 22项事项下放至镇街 counts 事项, not 镇街.
@@ -86,6 +89,7 @@ class _Work:
     kind: str = "value"
     sign: int = 1
     baseline: bool = False  # 较2022年的420件: the earlier value a change is measured from
+    older: bool = False  # a change against a period other than the previous year (比2020年提高)
     year: int | None = None
 
 
@@ -198,6 +202,8 @@ class _Sentence:
             self._measure(w, done, pairs.get(id(w)), subset)
             if w.measure is None:
                 continue
+            if w.older:
+                w.measure, w.rule = OTHER, "older-baseline"
             self._year(w, pairs.get(id(w)))
             if w.kind == "value" and w.year and ctx.report_year and w.year > ctx.report_year:
                 w.kind = "target"  # a number for a year still to come is a goal
@@ -482,13 +488,47 @@ class _Sentence:
         for cue in self.cues("change", za, stop):
             if cue.end == stop:
                 w.kind, w.sign = "change", int(self.vocab.words("change")[self.text[cue.start:cue.end]])
+                w.older = self._older_baseline(w, cue.start)
                 return
         w.baseline, year = baseline_year(self.text[za:stop], self.ctx.report_year)
         if w.baseline:
             w.year = year
             return
-        if self.cues("target", self.clause_spans[w.clause][0], zb) or self.plan:
+        if any(self._governs(t, w) for t in self.cues("target", self.clause_spans[w.clause][0], zb)):
             w.kind = "target"
+        elif self.plan:
+            # The plan part may look back: 2023年纠错率为9.6% there is a result, not a goal.
+            stated = self.years.stated(self.clause_spans, w.clause, w.q.start)
+            past = stated and self.ctx.report_year and stated <= self.ctx.report_year
+            w.kind = "value" if past else "target"
+
+    def _governs(self, t: Cue, w: _Work) -> bool:
+        """A target word sets the number only when it takes it. A bound or a noun (控制在15%, 不低于95%,
+        目标为100%) stands right before the number; a verb (力争调解…100件, 确保出庭应诉率达到100%) rules
+        the rest of its clause. 按照考核目标要求全区调解5600件 only names a goal set elsewhere."""
+        if t.label == "verb":
+            return True
+        pos, end = t.end, w.q.start
+        skip = ("filler", "issuer", "target", "target_link")
+        while pos < end:
+            year = _TARGET_YEAR.match(self.text, pos, end)
+            if year and year.end() > pos:
+                pos = year.end()
+                continue
+            cue = next((c for r in skip if (c := self.ix.role(r).at(self.text, pos, end))), None)
+            if cue is None:
+                return False
+            pos = cue.end
+        return True
+
+    def _older_baseline(self, w: _Work, at: int) -> bool:
+        """Consumers read every change as year-on-year; one against 2020 or "十三五"末 is not."""
+        k = next(i for i, x in enumerate(self._works) if x is w)
+        prev = self._works[k - 1] if k else None
+        if prev and prev.baseline and prev.clause == w.clause:  # 较2020年的420件增加130件
+            return prev.year is not None and self.ctx.report_year is not None and prev.year != self.ctx.report_year - 1
+        start = prev.q.end if prev else self.s
+        return older_baseline(self.text[start:at], self.ctx.report_year, self.vocab.words("prior_year"))
 
     def _year(self, w: _Work, pair: tuple | None) -> None:
         if pair and pair[1]:

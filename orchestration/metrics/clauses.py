@@ -62,6 +62,8 @@ def clauses(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) 
     cuts = [m.start() for m in _CLAUSE_END.finditer(text, start, end) if not _inside(m.start(), spans)]
     # A thousands separator (23,876) is not a clause break.
     cuts = [c for c in cuts if not (text[c - 1].isdigit() and re.match(r",\d{3}(?!\d)", text[c:c + 5]))]
+    # A label before its value (审结:115件) is one clause with it, so the label stays the number's cue.
+    cuts = [c for c in cuts if not (text[c] == ":" and re.match(r":[ \t]*\d", text[c:c + 3]))]
     bounds = [start, *cuts, end]
     return [(bounds[i] + (i > 0), bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i + 1] > bounds[i] + (i > 0)]
 

@@ -29,7 +29,7 @@ _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
 _MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3}
 # Characters that make a digit run part of a code, a date, a formula or an ordinal, not a count.
-_GLUED_BEFORE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-+/×#_:第")
+_GLUED_BEFORE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-+/×#_第")
 _CLAUSE_END = set(",;:.!?、。)\"”’ \t\n")
 
 
@@ -91,6 +91,8 @@ def find_quantities(text: str, vocab: Vocabulary) -> list[Quantity]:
         digits, word = m[group], m["unit"]
         if m.start(group) > 0 and text[m.start(group) - 1] in _GLUED_BEFORE:
             continue
+        if text.endswith(":", 0, m.start(group)) and text[m.start(group) - 2:m.start(group) - 1].isdigit():
+            continue  # 14:30 is a time; after 审结: (no digit before the colon) a count follows
         spoken = not (digits[0].isdigit() or pct or m["inner"] or text[m.end():m.end() + 1] in _CLAUSE_END)
         if spoken and (len(digits) == 1 or (_number(digits, pct) or 0) <= 10):
             continue  # 三项制度, 一次办, 两个确立: names; a small Chinese count stands at the clause end

@@ -7,7 +7,9 @@ row there, never a code change.
 - measures.csv: (domain, measure) -> usual unit and cue words; the `other` row's cues force `other`
 - units.csv: measure word -> unit and scale (万元 -> yuan x 10000)
 - qualifiers.csv: grammar words by role (approx_before, approx_inner, approx_after, change (value = sign),
-  target, zero, light_verb, classifier, not_counted, filler, subset, issuer, counted_noun (value = unit))
+  target (value = verb / bound / noun: how far it reaches), target_link (words between a target and its
+  number: 目标值为), prior_year (较上年: a year-on-year baseline), zero, light_verb, classifier, not_counted,
+  filler, subset, issuer, counted_noun (value = unit))
 """
 
 from __future__ import annotations

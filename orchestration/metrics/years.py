@@ -18,7 +18,40 @@ _OPENING_YEAR = re.compile(r"(?:截至|截止到?|到|在|于)?[ \t]*((?:19|20)\
 _RECENT_YEARS = re.compile(r"(?:近|连续|最近)([2-9二三四五六七八九两])年")
 _SPAN_BEFORE = re.compile(r"(?:19|20)\d{2}[ \t]*年?[ \t]*[-~至到][ \t]*$")
 _SPAN_AFTER = re.compile(r"[ \t]*[-~至到][ \t]*(?:19|20)\d{2}")
-_BASELINE = re.compile(r"(?:较|比)[ \t]*(?:((?:19|20)\d{2})[ \t]*年度?|上年|去年|上一年)(?:同期)?的?[ \t]*$")
+# 较2022年的 / 比上年 / 由2022年的 / 从上年的: the earlier value of a change ("from A to B" states A as
+# the baseline and B, after 降至/提升至, as the report year's value unless B names a year of its own).
+_BASELINE = re.compile(
+    r"(?:较|比|由|从)[ \t]*(?:((?:19|20)\d{2})[ \t]*年度?|上年度?|去年|上一年)(?:同期|底|末)?的?[ \t]*$"
+)
+# A year after 由/从 that only introduces its baseline number (由2022年的5.2%) says nothing of later numbers.
+_BASELINE_NUMBER = re.compile(r"度?(?:同期|底|末)?的?[ \t]*[\d百零〇一二两三四五六七八九十]")
+
+
+# What a change is measured against: 较上年 / 比2020年 right before the change word, or a 与…相比 clause.
+_COMPARED_DIRECT = re.compile(r"(?:较|比|相对于|相较于?)(?P<base>[^,;:。较比与同和]{0,14}?)[ \t]*$")
+_COMPARED_WITH = re.compile(r"(?:与|同|和|相对于|相较于?)(?P<base>[^,;:。较比与同和]{1,14}?)(?:相比|相较|比较)")
+# A baseline that is a period, not a comparison of degree (较大幅度): a year, a named plan period
+# ("十三五"末), or a point in time (年初, 改革前, 基期).
+_PERIOD = re.compile(r"(?:19|20)\d{2}|[\"“”《]|十[一二三四五六七八九]五|[末底初前期时]")
+_YEAR_IN = re.compile(r"((?:19|20)\d{2})[ \t]*年")
+
+
+def older_baseline(before: str, report_year: int | None, prior_words) -> bool:
+    """True when the change stated after `before` is measured against a period other than the previous
+    year (比2020年提高, 较"十三五"末增长): not a year-on-year change. 同比 / 较上年 / no baseline: False."""
+    m = _COMPARED_DIRECT.search(before)
+    if m is None:
+        found = list(_COMPARED_WITH.finditer(before))
+        m = found[-1] if found else None
+    if m is None:
+        return False
+    base = m["base"].strip(" \t")
+    if not base or any(base.startswith(w) for w in prior_words):
+        return False  # 同比 (the base is empty), 较上年同期, 比去年
+    year = _YEAR_IN.match(base)
+    if year and report_year:
+        return int(year[1]) != report_year - 1
+    return _PERIOD.search(base) is not None
 
 
 def baseline_year(before: str, report_year: int | None) -> tuple[bool, int | None]:
@@ -37,7 +70,8 @@ class YearReader:
         start = m.start(1)
         before = self.text[max(self.s, start - 8):start]
         in_span = _SPAN_BEFORE.search(before) or _SPAN_AFTER.match(self.text, m.end(), self.e)
-        return not (self.in_title(start) or in_span or before[-1:] in ("较", "比", "自"))
+        baseline = before[-1:] in ("由", "从") and _BASELINE_NUMBER.match(self.text, m.end(), self.e)
+        return not (self.in_title(start) or in_span or baseline or before[-1:] in ("较", "比", "自"))
 
     def stated(self, clauses: list[tuple[int, int]], clause: int, pos: int) -> int | None:
         """The year named for a number at `pos`: in its clause before it, else opening an earlier clause."""

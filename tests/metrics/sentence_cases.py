@@ -160,6 +160,32 @@ CASES: list[tuple[str, list[str]]] = [
     ("行政诉讼败诉率由2022年的8.5%下降至2023年的4.2%。",
      ["litigation.loss_rate 8.5 percent y2022", "litigation.loss_rate 4.2 percent"]),
     ("2022年全市收到行政复议申请356件。", ["reconsideration.applications_received 356 case y2022"]),
+    # "from A to B": A is the baseline's year, B the report year unless it names its own
+    ("全区行政诉讼败诉率由2022年的5.2%下降至3.1%。",
+     ["litigation.loss_rate 5.2 percent y2022", "litigation.loss_rate 3.1 percent"]),
+    ("行政诉讼败诉率由上年的6.5%降至4.2%。",
+     ["litigation.loss_rate 6.5 percent y2022", "litigation.loss_rate 4.2 percent"]),
+    ("行政诉讼败诉率从2019年27%降至2023年3.92%。",
+     ["litigation.loss_rate 27 percent y2019", "litigation.loss_rate 3.92 percent"]),
+    # a change against a year other than the previous one is not year-on-year: measure other
+    ("行政机关负责人出庭应诉率比2020年提高15个百分点。", ["litigation.other 15 percentage_point change"]),
+    ("受理行政复议案件120件，较“十三五”末增长30%。",
+     ["reconsideration.cases_accepted 120 case", "reconsideration.other 30 percent change"]),
+    ("与2020年相比，全年罚没款金额下降8.3%。", ["enforcement.other -8.3 percent change"]),
+    ("受理行政复议案件96件，较2020年的60件增加了36件。",
+     ["reconsideration.cases_accepted 96 case", "reconsideration.cases_accepted 60 case y2020",
+      "reconsideration.other 36 case change"]),
+    ("法律援助案件较2022年增加86件，较上年同期增长12%。",
+     ["legal_aid.cases 86 case change", "legal_aid.cases 12 percent change"]),
+    # a target word must govern the number
+    ("按照年度考核目标要求全区调解矛盾纠纷5600件。", ["mediation.disputes_resolved 5600 case"]),
+    ("力争全年调解矛盾纠纷6000件。", ["mediation.disputes_resolved 6000 case target"]),
+    ("确保行政机关负责人出庭应诉率达到100%。", ["litigation.head_appearance_rate 100 percent target"]),
+    ("全区行政复议纠错率考核目标值为5%。", ["reconsideration.correction_rate 5 percent target"]),
+    # a label and its value across a colon
+    ("受理行政复议案件：120件；审结：115件；纠错率：9.6%。",
+     ["reconsideration.cases_accepted 120 case", "reconsideration.cases_closed 115 case",
+      "reconsideration.correction_rate 9.6 percent"]),
     # -- scope -----------------------------------------------------------------------------------------
     ("区市场监管局全年查处各类违法案件458起，罚没款320万元。",
      ["enforcement.penalty_cases 458 case @区市场监管局", "enforcement.fine_amount 3200000 yuan @区市场监管局"]),

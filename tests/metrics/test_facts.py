@@ -36,6 +36,21 @@ def test_numbers_in_the_plan_part_are_targets_for_the_plan_year():
     ]
 
 
+def test_a_past_year_in_the_plan_part_is_a_result():
+    text = "一、主要成效\n全年受理行政复议案件120件。\n四、2024年工作安排\n2023年行政复议纠错率为9.6%，2024年纠错率不高于8%。"
+    plan_at = text.index("四、")
+    sections = [
+        Section(0, None, 1, "一", "主要成效", 0, plan_at, "achievements"),
+        Section(1, None, 1, "四", "2024年工作安排", plan_at, len(text), "plan"),
+    ]
+    facts = extract_facts(report(text, sections=sections))
+    assert [(f.measure, f.kind, f.value, f.year) for f in facts] == [
+        ("cases_accepted", "value", 120, 2023),
+        ("correction_rate", "value", 9.6, 2023),
+        ("correction_rate", "target", 8, 2024),
+    ]
+
+
 def test_without_sections_the_outline_part_is_unknown():
     facts = extract_facts(report("全年受理行政复议案件120件。"))
     assert [(f.section_id, f.outline_part) for f in facts] == [(None, None)]

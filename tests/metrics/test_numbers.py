@@ -55,6 +55,7 @@ def quantities(text: str) -> list[tuple]:
             (4592, "item", False, "4592项"), (20, "item", False, "20条"), (7, "item", False, "7个"),
         ]),
         ("减免罚款0.85万元", [(8500, "yuan", False, "0.85万元")]),
+        ("审结：115件；纠错率:9.6%", [(115, "case", False, "115件"), (9.6, "percent", False, "9.6%")]),
     ],
 )
 def test_quantities(text, expected):
@@ -77,6 +78,7 @@ def test_quantities(text, expected):
         "索引号LH331082-001/2024-131251",
         "近五年历史新低，连续三年",
         "5A景区，12.4宪法宣传周",
+        "14:30人",
     ],
 )
 def test_not_quantities(text):
