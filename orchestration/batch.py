@@ -89,14 +89,29 @@ def read_all(paths: Iterable[Path]) -> Iterator[RawReport | dict]:
 
 
 def parse_all(raws: Iterable[RawReport]) -> Iterator[ParsedReport | dict]:
+    """ParsedReports, or rejection rows. The same report published twice (a web page and its
+    PDF) has other bytes but the same issuer, year and title: the second is a duplicate, or
+    every fact of it would be counted twice."""
+    seen: dict[tuple, tuple[str, str]] = {}  # key -> (path, report_id): small, even for 100k reports
     for raw in raws:
         try:
-            yield parse_report(raw)
+            report = parse_report(raw)
         except RejectedReport as err:
             yield rejection(raw.path, err.stage, err.reason, raw.report_id)
+            continue
         except Exception as err:
             log.exception("parsing %s failed", raw.path)
             yield rejection(raw.path, "parse", f"unexpected error: {err!r}", raw.report_id)
+            continue
+        key = (report.issuer, report.report_year, report.title)
+        if None in key:
+            yield report
+        elif key in seen:
+            first_path, first_id = seen[key]
+            yield rejection(raw.path, "parse", f"same issuer, year and title as {first_path}", raw.report_id, first_id)
+        else:
+            seen[key] = (raw.path, raw.report_id)
+            yield report
 
 
 def load_raw(input_dir: Path, lake_dir: Path) -> StageStats:

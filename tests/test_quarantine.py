@@ -26,8 +26,9 @@ def test_bad_files_are_rejected_with_reasons_and_good_ones_processed(tmp_path):
     (inbox / "noise.txt").write_bytes(random.Random(0).randbytes(4096))
     (inbox / "table.xlsx").write_bytes(b"PK\x03\x04 not really")
     for n, name in enumerate(HOSTILE_NAMES):
-        # Distinct content per file, so none is a duplicate of another.
-        (inbox / name).write_text(GOOD.read_text(encoding="utf-8") + f"\n附{n}\n", encoding="utf-8")
+        # Another year's report of the same issuer for each: none duplicates another.
+        text = GOOD.read_text(encoding="utf-8").replace("关于2023年", f"关于{2010 + n}年", 1)
+        (inbox / name).write_text(text, encoding="utf-8")
 
     read = batch.load_raw(inbox, lake_dir)
     parsed = batch.parse_raw(lake_dir)
@@ -71,3 +72,20 @@ def test_parsed_reports_survive_the_lake_round_trip(tmp_path):
     (direct,) = batch.parse_all([raw])
     (row,) = lake.read_rows(lake_dir, "parsed_reports")
     assert batch.row_to_parsed(row) == direct
+
+
+def test_the_same_report_in_another_format_is_a_duplicate(tmp_path):
+    inbox, lake_dir = tmp_path / "in", tmp_path / "lake"
+    inbox.mkdir()
+    text = GOOD.read_text(encoding="utf-8")
+    (inbox / "a.txt").write_text(text, encoding="utf-8")
+    # The same report as a web page: other bytes, same issuer, year and title.
+    paragraphs = "".join(f"<p>{line}</p>" for line in text.splitlines() if line.strip())
+    (inbox / "b.html").write_text(f"<html><body><article>{paragraphs}</article></body></html>", encoding="utf-8")
+    batch.load_raw(inbox, lake_dir)
+    assert batch.parse_raw(lake_dir).written == 1
+    (rejected,) = [r for r in lake.read_rows(lake_dir, "rejected_reports") if r["stage"] == "parse"]
+    (kept,) = lake.read_rows(lake_dir, "parsed_reports")
+    assert rejected["file_name"] == "b.html"
+    assert rejected["duplicate_of"] == kept["report_id"]
+    assert "same issuer, year and title" in rejected["reason"]
