@@ -93,6 +93,13 @@ class _Work:
     year: int | None = None
 
 
+def _han_end(text: str, start: int, stop: int) -> int:
+    """`stop` moved back over trailing marks and digits to the last Chinese character after `start`."""
+    while stop > start and not _HAN.match(text[stop - 1]):
+        stop -= 1
+    return stop
+
+
 def _fits(unit: str, generic: bool, measure_unit: str, kind: str) -> bool:
     if kind == "change" and unit in ("percent", "percentage_point"):
         return unit == "percent" or measure_unit == "percent"
@@ -362,8 +369,7 @@ class _Sentence:
         stop = zb
         fillers = self.ix.roles.get("filler")
         while True:  # strip trailing marks, fillers and cue words: 行政规范性文件审查44件
-            while stop > za and not _HAN.match(text[stop - 1]):
-                stop -= 1
+            stop = _han_end(text, za, stop)
             tail = [c for c in own if c.end == stop] + ([f for f in fillers.find(text, za, stop) if f.end == stop] if fillers else [])
             if not tail:
                 break
@@ -423,17 +429,12 @@ class _Sentence:
     def _parallel(self, prev: _Work, w: _Work) -> bool:
         """部门规范性文件4件 after 政府规范性文件1件: the same head noun continues the list."""
         za, zb = w.zone
-        stop = zb
-        while stop > za and not _HAN.match(self.text[stop - 1]):
-            stop -= 1
+        stop = _han_end(self.text, za, zb)
         head = self.last_token(za, stop)
         if len(head) < 2 or not _HAN.match(head[0]):
             return False
         pa, pb = prev.zone
-        pstop = pb
-        while pstop > pa and not _HAN.match(self.text[pstop - 1]):
-            pstop -= 1
-        return self.text.endswith(head, pa, pstop)
+        return self.text.endswith(head, pa, _han_end(self.text, pa, pb))
 
     def _subset_clauses(self) -> set[int]:
         """Clauses opening with 其中: numbers about a subset of the total before them."""
