@@ -13,6 +13,7 @@ from functools import cache
 import cn2an
 
 from orchestration.metrics.vocabulary import Vocabulary, alternation
+from orchestration.reports.script import simplified
 
 # Same-length mapping, so offsets into the normalised text are offsets into the report text.
 _FULLWIDTH = str.maketrans(
@@ -34,8 +35,9 @@ _CLAUSE_END = set(",;:.!?、。)\"”’ \t\n")
 
 
 def normalise(text: str) -> str:
-    """Full-width digits, letters and punctuation -> ASCII; same length as `text`."""
-    return text.translate(_FULLWIDTH)
+    """Full-width digits, letters and punctuation -> ASCII, traditional characters -> simplified;
+    same length as `text`."""
+    return simplified(text.translate(_FULLWIDTH))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from orchestration.reports.clean import clean_text, raw_span
 from orchestration.reports.metadata import extract_metadata
 from orchestration.reports.raw import RawReport
 from orchestration.reports.rejection import RejectedReport
+from orchestration.reports.script import simplified
 from orchestration.reports.sections import OUTLINE_PARTS, Section, find_sections
 from orchestration.reports.sentences import Sentence, split_sentences
 
@@ -76,7 +77,8 @@ def parse_report(raw: RawReport) -> ParsedReport:
     chinese = sum(1 for _ in islice(_CHINESE_RE.finditer(cleaned.text), MIN_CHINESE_CHARS))
     if chinese < MIN_CHINESE_CHARS:
         raise RejectedReport("parse", f"no usable text after cleaning ({chinese} Chinese characters left)")
-    meta = extract_metadata(cleaned.text, cleaned.page_fields)
+    # Metadata is read from the simplified text (same length), so 復議 names what 复议 does.
+    meta = extract_metadata(simplified(cleaned.text), cleaned.page_fields)
     sections = find_sections(cleaned.text, meta.body_start, meta.body_end, cleaned.markdown_headings)
     return ParsedReport(
         report_id=raw.report_id, file=raw.file_name, path=raw.path, text=cleaned.text,
