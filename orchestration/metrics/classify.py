@@ -45,7 +45,7 @@ _GENERIC_FITS = {"item": {"org"}, "case": {"document"}}
 class Context:
     """What a sentence inherits from the sentences before it in the same report."""
 
-    report_year: int | None
+    report_year: int | None  # the report's year, else the first year the text names
     scope: ScopeReader
     # The plan part's spans, each with the year its goals are for (四、2024年工作安排).
     plan: list[tuple[int, int, int | None]] = field(default_factory=list)
@@ -54,6 +54,8 @@ class Context:
     subject_domain: str | None = None  # what they said about it (区应急管理局开展执法行动。共检查企业560家)
     topic: str | None = None  # domain of the last topic heading
     last_count_domain: str | None = None  # for a sentence opening with 其中
+    year_known: bool = True  # report_year comes from the metadata, not from the first year named
+    paragraph_year: int | None = None  # a year that opened an earlier sentence of the paragraph
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,10 @@ class _Sentence:
                 self._measure_cues: dict[str, list[Cue]] = {}
                 self._works = self._place(sorted(quantities + self._zeros(), key=lambda q: q.start))
         events = self._subject_events()
+        opening = self.years.opening(self.s)
         if not self._works:
+            if opening:
+                ctx.paragraph_year = opening
             return []
         pairs = self._pairs(self._works)
         subset = self._subset_clauses()
@@ -212,9 +217,11 @@ class _Sentence:
             if w.older:
                 w.measure, w.rule = OTHER, "older-baseline"
             self._year(w, pairs.get(id(w)))
-            if w.kind == "value" and w.year and ctx.report_year and w.year > ctx.report_year:
+            if w.kind == "value" and w.year and ctx.year_known and ctx.report_year and w.year > ctx.report_year:
                 w.kind = "target"  # a number for a year still to come is a goal
             done.append(w)
+        if opening:  # 2022年,全区…: later sentences of the paragraph are about that year too
+            ctx.paragraph_year = opening
         counts = [w for w in done if w.unit not in ("percent", "percentage_point")]
         if counts:
             ctx.last_count_domain = counts[-1].domain
@@ -535,7 +542,7 @@ class _Sentence:
         if pair and pair[1]:
             w.year = pair[1]
         elif not w.baseline:
-            default = self.plan[0] if self.plan else self.ctx.report_year
+            default = self.plan[0] if self.plan else (self.ctx.paragraph_year or self.ctx.report_year)
             w.year = self.years.stated(self.clause_spans, w.clause, w.q.start) or default
 
     # -- scope ------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from orchestration.reports.parsed import ParsedReport
 
 KINDS = ("value", "change", "target")
 _HEADING_YEAR = re.compile(r"((?:19|20)\d{2})[ \t]*年")
+# The year a text without a known report year covers: the first year it names that is not a span.
+_COVERED_YEAR = re.compile(r"((?:19|20)\d{2})[ \t]*年(?!以来|以前|前|起|至今|[ \t]*[-~至到])")
 
 
 @dataclass(frozen=True)
@@ -62,14 +64,18 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
     vocab = vocabulary()
     text = normalise(report.text)
     scope = ScopeReader(vocab, report.issuer, (report.county, report.city))
-    ctx = Context(report_year=report.report_year, scope=scope, plan=_plan(report))
+    year = report.report_year
+    if year is None:  # news and excerpts: the year the text first names is the year it covers
+        first = _COVERED_YEAR.search(text)
+        year = int(first[1]) if first else None
+    ctx = Context(report_year=year, scope=scope, plan=_plan(report), year_known=report.report_year is not None)
 
     quantities = find_quantities(text, vocab)
     starts = [q.start for q in quantities]
     facts, seen = [], set()
     for start, end, paragraph in clauses.sentences(text):
         if paragraph != ctx.paragraph:
-            ctx.paragraph, ctx.subject, ctx.subject_domain = paragraph, None, None
+            ctx.paragraph, ctx.subject, ctx.subject_domain, ctx.paragraph_year = paragraph, None, None, None
         inside = quantities[bisect_left(starts, start):bisect_left(starts, end)]
         for f in classify_sentence(text, (start, end), inside, vocab, ctx):
             key = (f.domain, f.measure, f.kind, f.value, f.year, f.scope)

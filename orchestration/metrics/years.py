@@ -15,6 +15,7 @@ import cn2an
 _YEAR = re.compile(r"((?:19|20)\d{2})[ \t]*年(?!以来|以前|前|起|至今)")
 _YEAR_RANGE = re.compile(r"((?:19|20)\d{2})[ \t]*年?[ \t]*[-~至到][ \t]*((?:19|20)\d{2})[ \t]*年")
 _OPENING_YEAR = re.compile(r"(?:截至|截止到?|到|在|于)?[ \t]*((?:19|20)\d{2})[ \t]*年(?!以来|以前|前|起|至今)")
+_TOPIC_MARK = re.compile(r"[(][一二三四五六七八九十]+[)]|[一二三四五六七八九十]+[是、]")
 _RECENT_YEARS = re.compile(r"(?:近|连续|最近)([2-9二三四五六七八九两])年")
 _SPAN_BEFORE = re.compile(r"(?:19|20)\d{2}[ \t]*年?[ \t]*[-~至到][ \t]*$")
 _SPAN_AFTER = re.compile(r"[ \t]*[-~至到][ \t]*(?:19|20)\d{2}")
@@ -84,6 +85,14 @@ class YearReader:
             if m and self._describes(m):
                 return int(m[1])
         return None
+
+    def opening(self, pos: int) -> int | None:
+        """The year that opens the sentence at `pos` (2022年,全区… / (一)2023年…), if any."""
+        while pos < self.e and not ("\u4e00" <= self.text[pos] <= "\u9fff" or self.text[pos].isdigit()):
+            pos += 1
+        topic = _TOPIC_MARK.match(self.text, pos, self.e)
+        m = _OPENING_YEAR.match(self.text, topic.end() if topic else pos, self.e)
+        return int(m[1]) if m and self._describes(m) else None
 
     def listed(self, pos: int, report_year: int | None) -> list[int]:
         """The years a 分别 list at `pos` runs over: 2019年至2021年, 2019、2020年, 近三年."""
