@@ -40,7 +40,9 @@ CHROME_LINES = (
     r"(浏览|阅读|访问|点击)(次数|量|数)\s*[:：]", r"网站(标识码|地图)", r".{0,40}ICP备", r".{0,40}公网安备",
     r"版权所有", r"(主办|承办)单位\s*[:：]", r"技术支持\s*[:：]", r"相关(附件|链接|文章|阅读)\s*[:：]?$",
     r"第\s*\d{1,4}\s*页(\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$",
-    r"[-—－–]*\s*\d{1,3}\s*[-—－–]*$",  # a PDF page number: - 3 -, —3—
+    # A PDF page number: - 3 -, —3—. A bare number on a line is kept: in a table copied as text
+    # (one cell a line) it is a cell, and losing a cell is worse than keeping a page number.
+    r"[-—－–]+\s*\d{1,3}\s*[-—－–]+$",
 )
 CHROME_MAX_LEN = 150  # furniture lines are short; a longer line is prose whatever it starts with
 # Spans removed inside a line; for a link only the brackets and the address go, its words stay.
@@ -67,7 +69,8 @@ STANDALONE_LINES = (
     r"\S{1,12}\s*[〔\[［【(（]\s*[12]\d{3}\s*[〕\]］】)）]\s*\d{1,4}\s*号",
     r"[\u4e00-\u9fff]{2,6}\s*[:：]\s*[^，。；,;]{1,30}$",
     r"[\u4e00-\u9fff（）()\s]{2,30}(人民政府|政府|委员会|委|局|厅|办公室|中心|院)$",
-    r"\|",  # a table row
+    r"[表图]\s*[0-9一二三四五六七八九十]{1,3}\s*[:：、.]",  # a table's caption: 表1:省直部门…情况
+    r".*\|.*\|",  # a table row: two bars anywhere (单位 | 2019受理量 | ...), not only a leading one
 )
 # An unpunctuated line shorter than this is a title, a heading or a name, not prose cut by a page break.
 PROSE_LINE_LEN = 40
