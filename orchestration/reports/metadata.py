@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from orchestration.reports.clean import PAGE_FIELDS as PAGE_FIELD_ROLES
+from orchestration.reports.departments import vocabulary
 from orchestration.reports.regions import MENTION_SCAN_CHARS, Gazetteer, Match, Region, gazetteer
 from orchestration.reports.sections import outline_cue, starts_with_heading_number
 
@@ -38,7 +39,12 @@ TITLE_END_RE = re.compile(r"(报告|总结|汇报|情况|计划)\s*([（(][^）)
 TITLE_LEAD_RE = re.compile(rf"^(关于)?\s*({_YEAR}\s*年度?)?\s*")
 # Where the organisation at a title's start ends.
 TITLE_ORG_END_RE = re.compile(rf"关于|\s*{_YEAR}\s*年|法治政府|依法行政|法治建设")
-ORG_END = r"(人民政府|政府|委员会|委|会|局|厅|办公室|办|中心|院|署|所|队|站|部)"
+ORG_END = r"(人民政府|政府|委员会|委|会|局|厅|办公室|办事处|办|中心|院|署|所|队|站|部)"
+# A township's or a street office's name after its county's: 白鹤街道办事处, 聚奎镇人民政府, 人民政府金龙街道办事处.
+TOWNSHIP_RE = re.compile(r"(人民政府)?[\u4e00-\u9fff]{1,12}?(街道|镇|乡)(办事处|人民政府|政府)?$")
+# An opening that starts with a township's name (坪地街道全面贯彻…, 棣棠乡在县委…): (the name before the level).
+TOWNSHIP_START_RE = re.compile(r"(?![全我本])([\u4e00-\u9fff]{2,8}?)(?:街道办事处|街道|镇人民政府|乡人民政府|镇|乡)(?![政府党委村])")
+DEPARTMENT_SCAN_CHARS = 20_000  # where a department report names itself, if it does
 ORG_LINE_RE = re.compile(rf"[\u4e00-\u9fff（）()\s]{{2,40}}{ORG_END}")
 ORG_END_RE = re.compile(f"{ORG_END}$")
 # A government's name ends so, be it a region's, a township's (XX镇人民政府) or one the gazetteer lacks.
@@ -50,9 +56,20 @@ SALUTATION_RE = re.compile(r"[^，。；,;\d]{2,24}[:：]")  # 市政府：, 威
 PROSE_PUNCT_RE = re.compile(r"[。，,；;：:]")
 TAIL_NOTE_RE = re.compile(r"[（(]?\s*(此件|此页|本件|此文|抄送|附件|联系人|联系电话|信息公开|公开属性|主动公开)")
 # How a report names itself in the body: 全区, 我县, 区政府 -> a district, a county ...
-SELF_REFERENCE_RE = re.compile(r"(?:全|我|本)([区县市旗])|([区县市旗])(?:人民)?政府")
-DEPARTMENT_VOICE_RE = re.compile(r"我局|本局|局党组|局领导|我委|本委|我办|本办")
+SELF_REFERENCE_RE = re.compile(r"(?:全|我|本)([区县市旗省州盟])|([区县市旗省州盟])(?:人民)?政府")
+DEPARTMENT_VOICE_RE = re.compile(r"我局|本局|局党组|局领导|我委|本委|我办|本办|我厅|本厅|厅党组")
+# The opening sentence: its lead (2021年，/ 2021年以来，) and the clauses naming who leads it (在市委、
+# 市政府的坚强领导下), which are never the subject.
+OPENING_LEAD_RE = re.compile(rf"^[\s•·]*(?:{_YEAR}\s*年(?:度|以来)?\s*[，,]?\s*)?")
+UNDER_CLAUSE_RE = re.compile(r"(领导|指导|支持|监督|关心|帮助|部署|带领)下$")
+# 现将市民政局2021年度法治政府建设情况报告如下: the organisation between 现将 and the year.
+REPORTING_ORG_RE = re.compile(rf"现将\s*([^，。,；;《》\d\s]{{2,30}}?)\s*(?:{_YEAR}\s*年|关于|法治|工作)")
+LEVEL_WORD = "区县市旗省州盟"
 OPENING_CHARS = 400  # the opening paragraph, where a report says who speaks
+
+# How far each piece of evidence is trusted, as the confidence of the fields it decides.
+SOURCE_CONFIDENCE = {"title": 0.95, "signature": 0.9, "header": 0.85, "opening": 0.8, "page": 0.7,
+                     "body": 0.6, "mentions": 0.5}
 
 DATE_RE = re.compile(rf"({_YEAR})\s*年\s*{_NUM}\s*月\s*{_NUM}\s*日")
 DATE_LINE_RE = re.compile(rf"(.{{0,40}}?)\s*[（(]?\s*{DATE_RE.pattern}\s*[)）]?")
@@ -82,7 +99,9 @@ class Metadata:
     report_year: int | None = None
     publish_date: str | None = None
     doc_number: str | None = None
+    department: str | None = None  # the issuer's kind of department (departments seed key): justice, government ...
     provenance: dict[str, str] = field(default_factory=dict)
+    confidence: dict[str, float] = field(default_factory=dict)  # field -> 0..1, from what decided it
     body_start: int = 0  # after the title block
     body_end: int = 0  # before the signature
 
@@ -94,14 +113,34 @@ class _Issuer:
     region: Region | None
     fixes: tuple[tuple[str, str], ...]
     source: str
+    implied: bool = False  # the name gives only a region (福建省2021年度…报告): its government is implied
+    lead: str = ""  # a name without its region starts with its level: 区司法局 -> 区
+    voice: str | None = None  # no name, but the text speaks as a department (我局)
 
     @property
     def kind(self) -> str | None:
-        """A government by its name (XX县人民政府, XX镇人民政府), whether or not its region is known; a
-        department by any other organisation's name; None when nothing names the issuer (我局 alone)."""
+        """A government by its name (XX县人民政府, XX镇人民政府, a street office), whether or not its
+        region is known; a department by any other organisation's name; None when nothing names the
+        issuer (我局 alone)."""
+        if not self.suffix:
+            return self.voice
+        if GOVERNMENT_NAME_RE.search(self.suffix):
+            return "government"
+        written = vocabulary().canonical(self.suffix)
+        return written.department.issuer_kind if written else "department"
+
+    @property
+    def department(self) -> str | None:
+        """The department kind's key (justice, market_regulation, government ...), None if unknown."""
         if not self.suffix:
             return None
-        return "government" if GOVERNMENT_NAME_RE.search(self.suffix) else "department"
+        written = vocabulary().canonical(self.suffix)
+        return written.department.key if written else None
+
+    @property
+    def township(self) -> bool:
+        """A township's or street office's government: below the county, so without a code of its own."""
+        return bool(TOWNSHIP_RE.match(self.suffix))
 
 
 def extract_metadata(text: str, page_fields: dict[str, str] | None = None) -> Metadata:
@@ -118,17 +157,27 @@ def extract_metadata(text: str, page_fields: dict[str, str] | None = None) -> Me
     if title is None and (page_title := _page_field(page_fields, "title")):
         title, title_source = page_title, "page"
 
-    issuer = _find_issuer(g, context, text, title, signature_orgs, head, page_fields)
+    issuer, conflicts = _find_issuer(g, context, text, title, signature_orgs, head, page_fields, body_start)
+    if conflicts:
+        prov["conflicts"] = ";".join(conflicts)
     if issuer:
-        meta.issuer, meta.issuer_kind = issuer.name, issuer.kind
+        meta.issuer, meta.issuer_kind, meta.department = issuer.name, issuer.kind, issuer.department
         fixes = [f"ocr_fix:{_slip(wrong, right)}" for wrong, right in issuer.fixes]
         how = ",".join([issuer.source, *(["gazetteer"] if issuer.region else []), *fixes])
         prov["issuer"] = prov["issuer_kind"] = how
+        confidence = SOURCE_CONFIDENCE.get(issuer.source, 0.5) - 0.2 * bool(fixes) - 0.2 * bool(conflicts)
+        meta.confidence["issuer"] = meta.confidence["issuer_kind"] = round(confidence, 2)
         if issuer.region:
             r = issuer.region
-            meta.province, meta.city, meta.county, meta.admin_code = r.province, r.city or None, r.county or None, r.code
+            # A municipality's districts have no city (province 北京市, city empty); a township or
+            # street office has no code of its own: its county's fields, no admin_code.
+            meta.province = r.province
+            meta.city = r.city if r.city and r.city != r.province else None
+            meta.county = r.county or None
+            meta.admin_code = None if issuer.township else r.code
             for name in ("province", "city", "county", "admin_code"):
                 prov[name] = how
+                meta.confidence[name] = meta.confidence["issuer"]
         if title:
             for wrong, right in issuer.fixes:
                 if wrong in title:
@@ -213,7 +262,11 @@ def _title_fragment(text: str) -> bool:
 
 
 def _find_issuer(g: Gazetteer, context: Counter, text: str, title: str | None, signature_orgs: list[str],
-                 head: list[_Line], page_fields: dict[str, str]) -> _Issuer | None:
+                 head: list[_Line], page_fields: dict[str, str], body_start: int) -> tuple[_Issuer | None, list[str]]:
+    """Who wrote the report, and the conflicts between the pieces of evidence (title 福州市 vs signature
+    泉州市). Evidence, most trusted first: the title's organisation, the signature, an organisation line
+    of the head block (a byline), the subject of the opening sentence (2021年，绍兴市司法局坚持…) or of
+    现将…报告如下, the page's 发布机构/来源; else the body's own voice (全区, 我局) and the regions it names."""
     candidates: list[tuple[str, str]] = []
     subject = TITLE_LEAD_RE.sub("", title or "")  # 关于XX县… / 2022年度XX区… name the subject after a lead
     if (m := TITLE_ORG_END_RE.search(subject)) and m.start() >= 2:
@@ -224,12 +277,126 @@ def _find_issuer(g: Gazetteer, context: Counter, text: str, title: str | None, s
         org = m.group(1) if (m := RED_HEADER_RE.fullmatch(line.text)) else line.text
         if ORG_LINE_RE.fullmatch(org):
             candidates.append((org, "header"))
+    candidates += [(org, "opening") for org in _opening_orgs(g, context, text, body_start)]
     candidates += [(value, "page") for value in _page_fields(page_fields, "org")]
     resolved = [issuer for org, source in candidates if (issuer := _resolve_org(g, context, org, source))]
-    named = next((issuer for issuer in resolved if issuer.region), None) or next(iter(resolved), None)
+    conflicts = _conflicts(g, resolved)
+    opening = text[body_start: body_start + OPENING_CHARS]
+    department_voice = bool(DEPARTMENT_VOICE_RE.search(opening))
+
+    named = next((issuer for issuer in resolved if issuer.region and issuer.name), None)
+    if named is None:
+        named = next((issuer for issuer in resolved if issuer.name), None) or next(iter(resolved), None)
+    if named is not None and named.implied:
+        # A title that names only its region (宁国市2022年…统计分析报告) says what the report is about;
+        # a byline, signature or opening naming one of that region's bodies says who wrote it.
+        for other in resolved:
+            if other.implied or other.kind is None or (other.source == "page" and not department_voice):
+                continue
+            if (other.kind == "department" or other.township) and (
+                    other.region is None or _same_or_below(g, other.region, named.region)):
+                named = _within(other, named.region) if other.region is None else other
+                break
+    if named is not None and named.name is None and named.region is None:
+        # 区司法局, 坪地街道: the region is another candidate's (the title's) or the body's.
+        lead = named.lead
+        for other in resolved:
+            if other.region and (not lead or other.region.name.endswith(lead)) and (
+                    other.region.level == "county" or not named.township):
+                named = _within(named, other.region)
+                break
     if named is None or named.name is None:  # nobody named, or a name without its region (区司法局)
-        return _issuer_from_body(g, context, text, named) or named
-    return named
+        found = _issuer_from_body(g, context, text, named, department_voice)
+        if found is None and named is not None and named.township:
+            found = replace(named, name=named.suffix)  # 大同镇人民政府: kept as written, its county unknown
+        if found is None and department_voice and (mentioned := _mentioned_department(g, context, text)):
+            found = mentioned
+        return found or named, conflicts
+    return named, conflicts
+
+
+def _same_or_below(g: Gazetteer, region: Region, ancestor: Region | None) -> bool:
+    return ancestor is None or region.code == ancestor.code or g.within(region, ancestor)
+
+
+def _within(issuer: _Issuer, region: Region | None) -> _Issuer:
+    """A name without its region (区司法局, 坪地街道办事处) placed in `region`."""
+    if region is None:
+        return issuer
+    return replace(issuer, name=region.prefix + issuer.suffix, region=region)
+
+
+def _conflicts(g: Gazetteer, resolved: list[_Issuer]) -> list[str]:
+    """Pieces of evidence naming regions that cannot both be right (neither holds the other)."""
+    placed = [i for i in resolved if i.region]
+    out = []
+    for i, a in enumerate(placed):
+        for b in placed[i + 1:]:
+            if not (_same_or_below(g, a.region, b.region) or _same_or_below(g, b.region, a.region)):
+                out.append(f"{a.source}:{a.region.name}|{b.source}:{b.region.name}")
+    return out
+
+
+def _opening_orgs(g: Gazetteer, context: Counter, text: str, body_start: int) -> list[str]:
+    """The organisation the opening sentence is about (2021年，在市委的领导下，绍兴市司法局坚持…;
+    乃东区坚持…; 坪地街道全面贯彻…) and the one 现将…报告如下 names."""
+    found = []
+    opening = text[body_start: body_start + OPENING_CHARS]
+    sentence = OPENING_LEAD_RE.sub("", re.split(r"[。\n]", opening.lstrip(), maxsplit=1)[0], count=1)
+    for clause in re.split(r"[，,；;]", sentence):
+        clause = clause.strip()
+        if UNDER_CLAUSE_RE.search(clause):  # 在市委的领导下; 伊犁州水利局在州党委的领导下 -> 伊犁州水利局
+            clause = clause[: clause.find("在")] if clause.find("在") > 0 else ""
+            if not clause:
+                continue
+        if org := _org_at_start(g, context, clause):
+            found.append(org)
+        break
+    if m := REPORTING_ORG_RE.search(opening):
+        found.append(m.group(1))
+    return found
+
+
+def _org_at_start(g: Gazetteer, context: Counter, clause: str) -> str | None:
+    if (m := TOWNSHIP_START_RE.match(clause)) and not g.by_name.get(m.group(1)):
+        return m.group()
+    for start, end, _ in vocabulary().find(clause, 0, 40):
+        prefix = clause[:start]
+        if _region_prefix(g, context, prefix):
+            return clause[:end]
+        break
+    match = g.resolve(clause, context)
+    if match and match.end >= 2 and not vocabulary().canonical(clause[match.end: match.end + 1]):
+        return clause[: match.end]  # a region that speaks for itself: its government
+    return None
+
+
+def _region_prefix(g: Gazetteer, context: Counter, prefix: str) -> bool:
+    """Whether `prefix` is all region: 绍兴市, 市, 上海市, 伊犁州 (a bare 司法局 or 局党组 is not)."""
+    if prefix in set(LEVEL_WORD) or prefix == "自治区":
+        return True
+    match = g.resolve(prefix, context) if prefix else None
+    return bool(match and match.end == len(prefix))
+
+
+def _mentioned_department(g: Gazetteer, context: Counter, text: str) -> _Issuer | None:
+    """A department report that only says 我局: the department named with its region most often
+    (《桃源县人力资源和社会保障局行政执法公示制度》), first named among equals."""
+    counts: Counter = Counter()
+    first: dict[str, _Issuer] = {}
+    for start, _, written in vocabulary().find(text, 0, DEPARTMENT_SCAN_CHARS):
+        if written.department.issuer_kind != "department":
+            continue
+        for k in range(min(start, g.max_len + 4), 1, -1):
+            if (m := g.resolve(text[start - k: start], context)) and m.end == k and not m.fixes:
+                issuer = _Issuer(m.region.prefix + written.official, written.official, m.region, (), "mentions")
+                counts[issuer.name] += 1
+                first.setdefault(issuer.name, issuer)
+                break
+    if not counts:
+        return None
+    best = max(counts.values())
+    return next(issuer for name, issuer in first.items() if counts[name] == best)
 
 
 def _resolve_org(g: Gazetteer, context: Counter, org: str, source: str) -> _Issuer | None:
@@ -241,12 +408,15 @@ def _resolve_org(g: Gazetteer, context: Counter, org: str, source: str) -> _Issu
     else:
         party_name, name = "", org
     name = re.sub(r"(?<!人民)政府$", "人民政府", re.sub(r"\s+", "", name))  # 区政府 -> 区人民政府
+    name = re.sub(r"街道(办)?$", "街道办事处", re.sub(r"(?<=[镇乡])$", "人民政府", name))  # 坪地街道 -> …办事处
     if match := g.resolve(name, context):
         suffix = name[match.end:]
         if suffix and not ORG_END_RE.search(suffix):
             return None
-        suffix = suffix or "人民政府"  # a region as the subject of its report: its government
-        return _Issuer(_mend(match.region.prefix + suffix, match), suffix, match.region, match.fixes, source)
+        implied = not suffix
+        suffix = vocabulary().official(suffix) if suffix else "人民政府"  # a region as its report's subject
+        return _Issuer(_mend(match.region.prefix + suffix, match), suffix, match.region, match.fixes, source,
+                       implied)
     if not ORG_END_RE.search(name):
         return None
     end, shared = g.name_at(name)
@@ -256,11 +426,12 @@ def _resolve_org(g: Gazetteer, context: Counter, org: str, source: str) -> _Issu
     inside = next((m for i in range(1, len(name) - 2) if (m := g.resolve(name[i:], context)) and not m.fixes), None)
     if inside:
         return _Issuer(name, name, inside.region, (), source)
-    lead = 1 if name[0] in "区县市旗" else 0  # 区人民政府: the region is in the party committee or the body
+    lead = 1 if name[0] in LEVEL_WORD else 0  # 区人民政府: the region is in the party committee or the body
     match = g.resolve(re.sub(r"^(中共|中国共产党)", "", party_name), context) if lead else None
+    suffix = vocabulary().official(name[lead:])
     if match and match.region.name.endswith(name[0]):
-        return _Issuer(match.region.prefix + name[1:], name[1:], match.region, match.fixes, source)
-    return _Issuer(None, name[lead:], None, (), source)
+        return _Issuer(match.region.prefix + suffix, suffix, match.region, match.fixes, source)
+    return _Issuer(None, suffix, None, (), source, lead=name[0] if lead else "")
 
 
 def _mend(name: str, match: Match) -> str:
@@ -269,17 +440,22 @@ def _mend(name: str, match: Match) -> str:
     return name
 
 
-def _issuer_from_body(g: Gazetteer, context: Counter, text: str, named: _Issuer | None) -> _Issuer | None:
+def _issuer_from_body(g: Gazetteer, context: Counter, text: str, named: _Issuer | None,
+                      department_voice: bool) -> _Issuer | None:
     """Who speaks, from how the body names itself (全区, 区政府) and the region it mentions most."""
     voices = Counter(a or b for a, b in SELF_REFERENCE_RE.findall(text, 0, MENTION_SCAN_CHARS))
-    region = g.infer(context, voices.most_common(1)[0][0]) if voices else None
+    ending = named.lead if named is not None and named.lead else None
+    if ending is None and voices:
+        ending = voices.most_common(1)[0][0]
+    if named is not None and named.township and voices:  # a township's county: 区委、区政府
+        ending = next((v for v, _ in voices.most_common() if v in "区县市旗"), None)
+    region = g.infer(context, ending) if ending else None
     if region is None:
-        return named
-    if named is not None:
-        suffix = named.suffix
-    else:  # nothing names the issuer: its government, unless the opening speaks as a bureau (我局)
-        suffix = "" if DEPARTMENT_VOICE_RE.search(text[:OPENING_CHARS]) else "人民政府"
-    return _Issuer(region.prefix + suffix if suffix else None, suffix, region, (), "body")
+        return None
+    # Nothing names the issuer: its government, unless the opening speaks as a bureau (我局).
+    suffix = named.suffix if named is not None else "" if department_voice else "人民政府"
+    return _Issuer(region.prefix + suffix if suffix else None, suffix, region, (), "body",
+                   voice="department" if department_voice and not suffix else None)
 
 
 def _slip(wrong: str, right: str) -> str:

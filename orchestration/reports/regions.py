@@ -26,6 +26,10 @@ NAME_ENDINGS = frozenset("省市区县旗盟州")
 # Shorter names give too many look-alikes to mend a slip (城区 -> 郊区, 矿区 ...).
 MIN_FUZZY_LEN = 3
 # Zones that issue reports but are no division: never mended into a district that looks alike.
+# What follows a township's name: the name before it is no county or city even if one is so called.
+SUB_COUNTY_WORDS = ("镇", "乡", "街道", "村", "社区", "路")
+# A division's level as written after its short name: 黔西南州, 伊犁州, 锡林郭勒盟.
+LEVEL_WORDS = frozenset("省市区县旗盟州")
 ZONE_WORDS = ("开发区", "高新区", "经开区", "新区", "保税区", "示范区", "试验区", "管理区", "合作区", "园区", "景区")
 # Names counted as mentions in a report's text: full names of three or more characters (two-character
 # ones such as 城区, 矿区 are ordinary words) and short names of provinces and cities (枣庄, 山东);
@@ -200,8 +204,16 @@ class Gazetteer:
         for end in range(min(len(text), pos + self.max_len), pos + 1, -1):
             piece = text[pos:end]
             candidates = list(self.by_name.get(piece, ()))
+            following = text[end: end + 2]
+            if not candidates and following.startswith(SUB_COUNTY_WORDS):
+                continue  # 大同镇, 长安街道: a township named like a division, not the division
             # A county's short name only when nothing follows it (临海, but not 公安 in 公安局).
-            candidates += [r for r in self.by_short.get(piece, ()) if r.level != "county" or end == len(text)]
+            shorts = [r for r in self.by_short.get(piece, ()) if r.level != "county" or end == len(text)
+                      or following[:1] in LEVEL_WORDS]
+            if shorts and following[:1] in LEVEL_WORDS and not text.startswith(("自治", "人民"), end + 1):
+                # 黔西南州, 伊犁州, 海西州: a short name with its level word is the same division.
+                end += 1 if shorts[0].name.endswith(following[0]) or following[0] in "州盟" else 0
+            candidates += shorts
             if parent is not None:
                 candidates = [r for r in candidates if self.within(r, parent)]
             if candidates:
