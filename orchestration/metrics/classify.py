@@ -22,6 +22,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from orchestration.metrics import clauses as cl
+from orchestration.metrics import patterns as pt
 from orchestration.metrics.cues import OTHER, Bounds, Cue, indexes
 from orchestration.metrics.numbers import Quantity
 from orchestration.metrics.scope import Event, ScopeReader
@@ -56,6 +57,9 @@ class Context:
     last_count_domain: str | None = None  # for a sentence opening with 其中
     year_known: bool = True  # report_year comes from the metadata, not from the first year named
     paragraph_year: int | None = None  # a year that opened an earlier sentence of the paragraph
+    # The last count's measure per domain in the paragraph, and its domain: what a part repeats.
+    last_measures: dict[str, str] = field(default_factory=dict)
+    paragraph_domain: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,9 @@ class _Work:
     baseline: bool = False  # 较2022年的420件: the earlier value a change is measured from
     older: bool = False  # a change against a period other than the previous year (比2020年提高)
     year: int | None = None
+    item_start: int = 0  # where its list item starts
+    scope: str | None = None  # set by a pattern (以县政府为被申请人的…)
+    scoped: bool = False
 
 
 def _han_end(text: str, start: int, stop: int) -> int:
@@ -223,6 +230,11 @@ class _Sentence:
         if opening:  # 2022年,全区…: later sentences of the paragraph are about that year too
             ctx.paragraph_year = opening
         counts = [w for w in done if w.unit not in ("percent", "percentage_point")]
+        for w in counts:
+            if self._total(w):
+                ctx.last_measures[w.domain] = w.measure
+        if counts:
+            ctx.paragraph_domain = counts[-1].domain
         if counts:
             ctx.last_count_domain = counts[-1].domain
         return [self._found(w, events) for w in done]
@@ -246,7 +258,7 @@ class _Sentence:
             for ii, (s, e) in enumerate(spans):
                 prev_end = s
                 for q in (q for q in inside if s <= q.start < e):
-                    works.append(_Work(q, ci, ii, (prev_end, q.start)))
+                    works.append(_Work(q, ci, ii, (prev_end, q.start), item_start=s))
                     prev_end = q.end
         return works
 
@@ -311,6 +323,20 @@ class _Sentence:
                 w.cue, w.unit = cue, "case"
                 return settle(cue.label, "zero")
             return settle(None, "")
+        hit = self._pattern(w, done)
+        if hit:
+            a = hit.pattern.assigns
+            if a.get("unit"):
+                w.unit, w.generic = a["unit"], False
+            measure = a["measure"]
+            if measure == "previous":
+                totals = [d.measure for d in done if d.domain == w.domain and self._total(d)]
+                measure = totals[-1] if totals else self.ctx.last_measures.get(w.domain, OTHER)
+            w.kind = a.get("kind", w.kind)
+            scope = hit.scope()
+            if scope:
+                w.scope, w.scoped = scope, True
+            return settle(measure if fits(measure) else OTHER, hit.pattern.id)
         if pair and pair[0]:
             return settle(pair[0] if fits(pair[0]) else OTHER, "pair")
         if pair and pair[2] is not w and pair[2].measure:  # 败诉率分别为12.5%、10.2%: one measure, listed
@@ -352,6 +378,28 @@ class _Sentence:
         if prev and prev.measure not in (None, OTHER) and prev.q.word == w.q.word and self._parallel(prev, w):
             return settle(prev.measure if fits(prev.measure) else OTHER, "parallel")
         return settle(OTHER, "no-cue")
+
+    @staticmethod
+    def _total(w: _Work) -> bool:
+        """A count of the issuer's own total: what a breakdown into parts repeats the measure of."""
+        return w.measure not in (None, OTHER) and w.kind == "value" and not w.scoped and w.unit not in ("percent", "percentage_point")
+
+    def _pattern(self, w: _Work, done: list[_Work]) -> pt.Match | None:
+        """The grammar file's verdict on a number, if a pattern holds for it (its domain may change)."""
+        a, b = self.clause_spans[w.clause]
+        spans = {"item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
+        previous = done[-1].rule if done else None
+        hit = pt.match(pt.patterns(), self.text, spans, (w.q.start, w.q.end), w.domain, w.q.unit, previous)
+        if hit is None:
+            return None
+        domain = hit.pattern.assigns.get("domain")
+        if domain == "paragraph":
+            counts = [d.domain for d in done if d.unit not in ("percent", "percentage_point")]
+            domain = counts[-1] if counts else self.ctx.paragraph_domain
+        if domain and domain != w.domain:
+            w.domain = domain
+            self._refine_unit(w, [], [])
+        return hit
 
     def _refine_unit(self, w: _Work, own: list[Cue], done: list[_Work]) -> None:
         """件/个/项 count whatever noun they go with: 规范性文件72件 are documents, 调解组织439个 organisations."""
@@ -573,6 +621,8 @@ class _Sentence:
         for pos, name in events:
             if pos <= w.q.start:
                 scope = name
+        if w.scoped:
+            scope = w.scope
         unit = w.unit
         if w.measure != OTHER and w.generic:
             measure_unit = self.vocab.measure_units[(w.domain, w.measure)]

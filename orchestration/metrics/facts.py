@@ -76,6 +76,7 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
     for start, end, paragraph in clauses.sentences(text):
         if paragraph != ctx.paragraph:
             ctx.paragraph, ctx.subject, ctx.subject_domain, ctx.paragraph_year = paragraph, None, None, None
+            ctx.last_measures, ctx.paragraph_domain = {}, None
         inside = quantities[bisect_left(starts, start):bisect_left(starts, end)]
         for f in classify_sentence(text, (start, end), inside, vocab, ctx):
             key = (f.domain, f.measure, f.kind, f.value, f.year, f.scope)

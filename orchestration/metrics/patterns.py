@@ -1,0 +1,183 @@
+"""Patterns: the grammar of how reports state a number, as data (orchestration/metrics/data/patterns.yaml).
+
+A pattern says what a number means from the words around it: `before` (a regex that must end right
+at the number), `after` (one that must start right after it) and `sentence` (one found anywhere in
+the sentence), for numbers of the given domains and units. A matching pattern assigns the domain,
+measure, kind and scope; the highest priority wins, and the fact's `rule` is the pattern's id.
+Every pattern carries example sentences with the facts they must give, and sentences where it must
+not fire; tests/metrics/test_patterns.py runs them all.
+
+The regexes may use macros filled from the vocabulary seeds, so no Chinese word lives in Python:
+  {DOMAIN}            any domain cue; {DOMAIN:litigation} the cues of one domain
+  {MEASURE:d.m}       the cues of one measure
+  {ROLE:filler}       the qualifiers of one role (qualifiers.csv)
+  {HAN}               one Chinese character
+  {NAME}              a short run of Chinese characters and brackets: a body, a place, a category
+
+What a pattern assigns:
+  domain:  a domain id, or `paragraph` (the domain of the last count in the paragraph, else the
+           domain the number already has)
+  measure: a measure id, `other`, or `previous` (the measure of the last count of the domain in the
+           paragraph: a part scoped to a body repeats the measure of the total it breaks down)
+  kind:    value | change | target (default: the kind the number already has)
+  scope:   a template over the named groups of `before`, e.g. "{body}（被申请人）"
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from orchestration.metrics.vocabulary import Vocabulary, alternation, vocabulary
+
+PATTERN_FILE = Path(__file__).parent / "data" / "patterns.yaml"
+WITHIN = ("item", "clause", "sentence")
+_MACRO = re.compile(r"\{([A-Z]+)(?::([\w.]+))?\}")
+_HAN = r"[\u4e00-\u9fff]"
+_NAME = r"[\u4e00-\u9fff()（）]{2,16}?"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    id: str
+    priority: int
+    before: re.Pattern | None
+    after: re.Pattern | None
+    sentence: re.Pattern | None
+    within: str
+    domains: frozenset[str]
+    units: frozenset[str]
+    assigns: dict[str, str]
+    anchored: bool = False  # `before` starts with ^: it must cover its whole span up to the number
+    follows: frozenset[str] = frozenset()  # the sentence's previous number must come from one of these
+    description: str = ""
+    examples: list[dict] = field(default_factory=list, compare=False)
+    counterexamples: list[str] = field(default_factory=list, compare=False)
+
+
+@dataclass(frozen=True)
+class Match:
+    pattern: Pattern
+    groups: dict[str, str]
+
+    def scope(self) -> str | None:
+        template = self.pattern.assigns.get("scope")
+        return template.format_map(defaultdict(str, self.groups)) if template else None
+
+
+def _expand(source: str, vocab: Vocabulary) -> str:
+    def macro(m: re.Match) -> str:
+        name, arg = m[1], m[2]
+        if name == "HAN":
+            return _HAN
+        if name == "NAME":
+            return _NAME
+        if name == "DOMAIN":
+            words = [w for w, d in vocab.domain_cues.items() if arg is None or d == arg]
+        elif name == "MEASURE":
+            domain, measure = arg.split(".")
+            words = [w for w, m_ in vocab.measure_cues.get(domain, {}).items() if m_ == measure]
+        elif name == "ROLE":
+            words = list(vocab.words(arg))
+        else:
+            raise ValueError(f"unknown macro {m.group()!r}")
+        if not words:
+            raise ValueError(f"macro {m.group()!r} names no words")
+        return f"(?:{alternation(words)})"
+
+    return _MACRO.sub(macro, source)
+
+
+def _compile(source: str | None, vocab: Vocabulary, suffix: str = "") -> re.Pattern | None:
+    return re.compile(f"(?:{_expand(source, vocab)}){suffix}") if source else None
+
+
+def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
+    rows = yaml.safe_load(path.read_text(encoding="utf-8"))
+    patterns, ids = [], set()
+    measures = {m for _, m in vocab.measure_units} | {"other", "previous"}
+    domains = {d for d, _ in vocab.measure_units}
+    for row in rows:
+        pid = row["id"]
+        if pid in ids:
+            raise ValueError(f"pattern {pid}: id used twice")
+        ids.add(pid)
+        assigns = dict(row.get("assigns") or {})
+        if assigns.get("measure") not in measures:
+            raise ValueError(f"pattern {pid}: unknown measure {assigns.get('measure')!r}")
+        if assigns.get("domain") not in (None, "paragraph", *domains):
+            raise ValueError(f"pattern {pid}: unknown domain {assigns.get('domain')!r}")
+        within = row.get("within", "item")
+        if within not in WITHIN:
+            raise ValueError(f"pattern {pid}: within must be one of {WITHIN}")
+        if not row.get("examples"):
+            raise ValueError(f"pattern {pid}: needs at least one example")
+        before = row.get("before")
+        anchored = bool(before) and before.startswith("^")
+        if anchored:
+            before = before[1:]
+        if assigns.get("unit") not in (None, *{u for u, _ in vocab.units.values()}):
+            raise ValueError(f"pattern {pid}: unknown unit {assigns.get('unit')!r}")
+        patterns.append(
+            Pattern(
+                id=pid,
+                priority=int(row.get("priority", 0)),
+                before=_compile(before, vocab, "" if anchored else r"\Z"),
+                anchored=anchored,
+                follows=frozenset(row.get("follows") or ()),
+                description=row.get("description", ""),
+                after=_compile(row.get("after"), vocab),
+                sentence=_compile(row.get("sentence"), vocab),
+                within=within,
+                domains=frozenset(row.get("domains") or ()),
+                units=frozenset(row.get("units") or ()),
+                assigns=assigns,
+                examples=row.get("examples") or [],
+                counterexamples=row.get("counterexamples") or [],
+            )
+        )
+    return sorted(patterns, key=lambda p: -p.priority)
+
+
+@cache
+def patterns() -> list[Pattern]:
+    return load_patterns(PATTERN_FILE, vocabulary())
+
+
+def match(
+    found: list[Pattern], text: str, spans: dict[str, tuple[int, int]], num: tuple[int, int],
+    domain: str | None, unit: str, previous_rule: str | None = None,
+) -> Match | None:
+    """The first pattern (by priority) that holds for a number at `num` = (start, end); `spans` gives
+    the item, clause and sentence around it as (start, end)."""
+    start, end = num
+    for p in found:
+        if p.domains and domain not in p.domains:
+            continue
+        if p.units and unit not in p.units:
+            continue
+        if p.follows and previous_rule not in p.follows:
+            continue
+        groups: dict[str, str] = {}
+        if p.before is not None:
+            a = spans[p.within][0]
+            while p.anchored and a < start and not ("\u4e00" <= text[a] <= "\u9fff" or text[a].isdigit()):
+                a += 1  # marks and spaces before the span's first word
+            m = p.before.fullmatch(text, a, start) if p.anchored else p.before.search(text, a, start)
+            if m is None:
+                continue
+            groups.update({k: v for k, v in m.groupdict().items() if v})
+        if p.after is not None:
+            m = p.after.match(text, end, spans["sentence"][1])
+            if m is None:
+                continue
+            groups.update({k: v for k, v in m.groupdict().items() if v})
+        if p.sentence is not None and p.sentence.search(text, *spans["sentence"]) is None:
+            continue
+        return Match(p, groups)
+    return None

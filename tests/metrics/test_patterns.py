@@ -1,0 +1,44 @@
+"""Every pattern of the grammar file (orchestration/metrics/data/patterns.yaml) gives the facts its
+examples name, and stays silent on its counterexamples."""
+
+from __future__ import annotations
+
+import pytest
+
+from orchestration.metrics import patterns as pt
+from orchestration.metrics.vocabulary import vocabulary
+from tests.metrics.test_sentences import as_tuple, facts_of, parse_expected
+
+PATTERNS = pt.patterns()
+EXAMPLES = [(p.id, ex["text"], ex["facts"]) for p in PATTERNS for ex in p.examples]
+COUNTER = [(p.id, text) for p in PATTERNS for text in p.counterexamples]
+
+
+def test_the_file_loads_and_every_pattern_has_examples():
+    assert PATTERNS, "the pattern file is empty"
+    assert all(p.examples for p in PATTERNS)
+    assert len({p.id for p in PATTERNS}) == len(PATTERNS)
+
+
+def test_a_pattern_names_only_known_words(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- id: x\n  before: '{MEASURE:reconsideration.nothing}'\n  assigns: {measure: other}\n"
+                   "  examples: [{text: a, facts: []}]\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        pt.load_patterns(bad, vocabulary())
+
+
+@pytest.mark.parametrize(("pid", "text", "expected"), EXAMPLES, ids=[f"{p}-{i}" for i, (p, *_) in enumerate(EXAMPLES)])
+def test_example(pid, text, expected):
+    facts = facts_of(text)
+    produced = [as_tuple(f) for f in facts if f.rule == pid]
+    assert sorted(produced, key=repr) == sorted(map(parse_expected, expected), key=repr), [
+        (as_tuple(f), f.rule) for f in facts
+    ]
+    for f in facts:
+        assert text[f.start:f.end] == f.quote
+
+
+@pytest.mark.parametrize(("pid", "text"), COUNTER, ids=[f"{p}-not{i}" for i, (p, _) in enumerate(COUNTER)])
+def test_counterexample(pid, text):
+    assert not [f for f in facts_of(text) if f.rule == pid]
