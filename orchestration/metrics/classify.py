@@ -185,7 +185,7 @@ class _Sentence:
         if topic:
             domains = {c.label for c in self.ix.domains.find(text, self.s, self.e, None, self.in_title)}
             ctx.topic = domains.pop() if len(domains) == 1 else None
-            ctx.subject = None
+            ctx.subject, ctx.paragraph_domain = None, None
         self.clause_spans = cl.clauses(text, self.s, self.e, self.marks)
         self._works: list[_Work] = []
         self.domain_hits: list[Cue] | None = None
@@ -197,6 +197,7 @@ class _Sentence:
             self.domain_hits = self.ix.domains.find(text, self.s, self.e, None, self.in_title)
             inherited = (
                 ctx.topic or (ctx.subject and ctx.subject_domain) or (self._opens_with("subset") and ctx.last_count_domain)
+                or ctx.paragraph_domain
             )
             if self.domain_hits or inherited:  # jieba, the slow step, only where a fact may be
                 marks = [q.start for q in quantities] + zeros
@@ -289,8 +290,8 @@ class _Sentence:
             w.domain = self.ctx.last_count_domain
         elif self.carried_subject and self.ctx.subject_domain:
             w.domain = self.ctx.subject_domain
-        else:
-            w.domain = self.ctx.topic
+        else:  # 纠错86件 after a sentence on 行政复议: the paragraph's domain, else the heading's
+            w.domain = self.ctx.paragraph_domain or self.ctx.topic
 
     def _has_quantity_in(self, clause: int) -> bool:
         a, b = self.clause_spans[clause]
