@@ -199,7 +199,10 @@ class _Sentence:
                 ctx.topic or (ctx.subject and ctx.subject_domain) or (self._opens_with("subset") and ctx.last_count_domain)
                 or ctx.paragraph_domain
             )
-            if self.domain_hits or inherited:  # jieba, the slow step, only where a fact may be
+            assigning = not (self.domain_hits or inherited) and any(
+                p.before.search(text, self.s, q.start) for p in pt.domain_patterns() for q in quantities
+            )
+            if self.domain_hits or inherited or assigning:  # jieba, the slow step, only where a fact may be
                 marks = [q.start for q in quantities] + zeros
                 self.tokenise([(a, b) for a, b in self.clause_spans if any(a <= p < b for p in marks)])
                 self._measure_cues: dict[str, list[Cue]] = {}
@@ -216,6 +219,8 @@ class _Sentence:
         for w in self._works:
             if not (pairs.get(id(w)) and pairs[id(w)][2] is w and w.domain):
                 self._domain(w)
+            if w.domain is None:  # 共检查企业560家次: a pattern may know the domain without a domain word
+                self._pattern(w, done)
             if w.domain is None:
                 continue
             self._kind(w)

@@ -60,7 +60,7 @@ def _grammar(vocab: Vocabulary) -> tuple[re.Pattern, tuple[str, ...]]:
     num = rf"(?:{_ARABIC}|[{_CN_DIGITS}]+)"
     pattern = re.compile(
         rf"百分之(?P<pnum>{num})"
-        rf"|(?P<num>{num})(?:[ \t]*(?P<mult>[万亿千])(?![{_CN_DIGITS}]))?"
+        rf"|(?P<num>{num})(?:(?P<inner0>[多余])?[ \t]*(?P<mult>[万亿千])(?![{_CN_DIGITS}]))?"
         rf"(?:[ \t]*[-~至到][ \t]*(?P<num2>{num})(?:[ \t]*[万亿])?)?"
         rf"[ \t]*(?P<inner>{alternation(vocab.words('approx_inner'))})?"
         rf"[ \t]*(?P<unit>{alternation(vocab.units)})(?!{alternation(vocab.words('not_counted'))})"
@@ -95,7 +95,7 @@ def find_quantities(text: str, vocab: Vocabulary) -> list[Quantity]:
             continue
         if text.endswith(":", 0, m.start(group)) and text[m.start(group) - 2:m.start(group) - 1].isdigit():
             continue  # 14:30 is a time; after 审结: (no digit before the colon) a count follows
-        spoken = not (digits[0].isdigit() or pct or m["inner"] or text[m.end():m.end() + 1] in _CLAUSE_END)
+        spoken = not (digits[0].isdigit() or pct or m["inner"] or m["inner0"] or text[m.end():m.end() + 1] in _CLAUSE_END)
         if spoken and (len(digits) == 1 or (_number(digits, pct) or 0) <= 10):
             continue  # 三项制度, 一次办, 两个确立: names; a small Chinese count stands at the clause end
         value = _number(digits, pct)
@@ -105,7 +105,7 @@ def find_quantities(text: str, vocab: Vocabulary) -> list[Quantity]:
             value *= _MULTIPLIERS[m["mult"]]
         unit, scale = vocab.units[word] if word else vocab.units["%"]
         s = m.start()
-        approx = bool(m["inner"] or m["after"] or m["num2"])
+        approx = bool(m["inner"] or m["inner0"] or m["after"] or m["num2"])  # 50多万 / 1.2万余
         for w in approx_before:
             if text.endswith(w, 0, s):
                 s, approx = s - len(w), True

@@ -15,6 +15,8 @@ The regexes may use macros filled from the vocabulary seeds, so no Chinese word 
   {NAME}              a short run of Chinese characters and brackets: a body, a place, a category
 
 What a pattern assigns:
+  (conditions) domains: the domains the number may have so far, `none` for a sentence naming none;
+              units: its units; follows: the patterns that gave the sentence's previous number
   domain:  a domain id, or `paragraph` (the domain of the last count in the paragraph, else the
            domain the number already has)
   measure: a measure id, `other`, or `previous` (the measure of the last count of the domain in the
@@ -37,6 +39,7 @@ from orchestration.metrics.vocabulary import Vocabulary, alternation, vocabulary
 
 PATTERN_FILE = Path(__file__).parent / "data" / "patterns.yaml"
 WITHIN = ("item", "clause", "sentence")
+NO_DOMAIN = "none"  # in `domains`: a number whose sentence names no domain
 _MACRO = re.compile(r"\{([A-Z]+)(?::([\w.]+))?\}")
 _HAN = r"[\u4e00-\u9fff]"
 _NAME = r"[\u4e00-\u9fff()（）]{2,16}?"
@@ -149,6 +152,13 @@ def patterns() -> list[Pattern]:
     return load_patterns(PATTERN_FILE, vocabulary())
 
 
+@cache
+def domain_patterns() -> list[Pattern]:
+    """Patterns that may give a number a domain where the sentence names none."""
+    return [p for p in patterns() if p.before is not None and p.assigns.get("domain") not in (None, "paragraph")
+            and (not p.domains or NO_DOMAIN in p.domains)]
+
+
 def match(
     found: list[Pattern], text: str, spans: dict[str, tuple[int, int]], num: tuple[int, int],
     domain: str | None, unit: str, previous_rule: str | None = None,
@@ -157,7 +167,7 @@ def match(
     the item, clause and sentence around it as (start, end)."""
     start, end = num
     for p in found:
-        if p.domains and domain not in p.domains:
+        if p.domains and (domain or NO_DOMAIN) not in p.domains:
             continue
         if p.units and unit not in p.units:
             continue
