@@ -57,14 +57,15 @@ PROSE_PUNCT_RE = re.compile(r"[。，,；;：:]")
 TAIL_NOTE_RE = re.compile(r"[（(]?\s*(此件|此页|本件|此文|抄送|附件|联系人|联系电话|信息公开|公开属性|主动公开)")
 # How a report names itself in the body: 全区, 我县, 区政府 -> a district, a county ...
 SELF_REFERENCE_RE = re.compile(r"(?:全|我|本)([区县市旗省州盟])|([区县市旗省州盟])(?:人民)?政府")
-DEPARTMENT_VOICE_RE = re.compile(r"我局|本局|局党组|局领导|我委|本委|我办|本办|我厅|本厅|厅党组")
+DEPARTMENT_VOICE_RE = re.compile(r"[我本]局|局(?=党组|领导)|[我本]委|[我本]办|[我本]厅|厅(?=党组)")
 # The opening sentence: its lead (2021年，/ 2021年以来，) and the clauses naming who leads it (在市委、
 # 市政府的坚强领导下), which are never the subject.
 OPENING_LEAD_RE = re.compile(rf"^[\s•·]*(?:{_YEAR}\s*年(?:度|以来)?\s*[，,]?\s*)?")
 UNDER_CLAUSE_RE = re.compile(r"(领导|指导|支持|监督|关心|帮助|部署|带领)下$")
 # 现将市民政局2021年度法治政府建设情况报告如下: the organisation between 现将 and the year.
-REPORTING_ORG_RE = re.compile(rf"现将\s*([^，。,；;《》\d\s]{{2,30}}?)\s*(?:{_YEAR}\s*年|关于|法治|工作)")
+REPORTING_ORG_RE = re.compile(rf"现将\s*(?![我本])([^，。,；;《》\d\s]{{2,30}}?)\s*(?:{_YEAR}\s*年|关于|法治|工作)")
 LEVEL_WORD = "区县市旗省州盟"
+VOICE_ENDINGS = {"委": ("委", "委员会"), "办": ("办", "办公室")}  # 我委 is a 委员会
 OPENING_CHARS = 400  # the opening paragraph, where a report says who speaks
 
 # How far each piece of evidence is trusted, as the confidence of the fields it decides.
@@ -282,7 +283,7 @@ def _find_issuer(g: Gazetteer, context: Counter, text: str, title: str | None, s
     resolved = [issuer for org, source in candidates if (issuer := _resolve_org(g, context, org, source))]
     conflicts = _conflicts(g, resolved)
     opening = text[body_start: body_start + OPENING_CHARS]
-    department_voice = bool(DEPARTMENT_VOICE_RE.search(opening))
+    department_voice = m.group() if (m := DEPARTMENT_VOICE_RE.search(opening)) else ""  # 我局 …
 
     named = next((issuer for issuer in resolved if issuer.region and issuer.name), None)
     if named is None:
@@ -307,11 +308,15 @@ def _find_issuer(g: Gazetteer, context: Counter, text: str, title: str | None, s
                 break
     if named is None or named.name is None:  # nobody named, or a name without its region (区司法局)
         found = _issuer_from_body(g, context, text, named, department_voice)
-        if found is None and named is not None and named.township:
-            found = replace(named, name=named.suffix)  # 大同镇人民政府: kept as written, its county unknown
-        if found is None and department_voice and (mentioned := _mentioned_department(g, context, text)):
-            found = mentioned
-        return found or named, conflicts
+        if department_voice and (found is None or found.name is None) and (named is None or not named.suffix) and (
+                mentioned := _mentioned_department(g, context, text, department_voice[-1])) and (
+                found is None or found.region is None or _same_or_below(g, mentioned.region, found.region)):
+            found = mentioned  # 我局, and the body names 汕尾市医疗保障局
+        if found is None and named is None and department_voice:  # 我局, and nothing names it
+            found = _Issuer(None, "", None, (), "body", voice="department")
+        named = found or named
+    if named is not None and named.name is None and named.region is None and named.suffix:
+        named = replace(named, name=named.lead + named.suffix)  # 区司法局: kept as written, its region unknown
     return named, conflicts
 
 
@@ -379,14 +384,15 @@ def _region_prefix(g: Gazetteer, context: Counter, prefix: str) -> bool:
     return bool(match and match.end == len(prefix))
 
 
-def _mentioned_department(g: Gazetteer, context: Counter, text: str) -> _Issuer | None:
+def _mentioned_department(g: Gazetteer, context: Counter, text: str, voice: str) -> _Issuer | None:
     """A department report that only says 我局: the department named with its region most often
     (《桃源县人力资源和社会保障局行政执法公示制度》), first named among equals."""
     counts: Counter = Counter()
     first: dict[str, _Issuer] = {}
     for start, _, written in vocabulary().find(text, 0, DEPARTMENT_SCAN_CHARS):
-        if written.department.issuer_kind != "department":
-            continue
+        if written.department.issuer_kind != "department" or not written.official.endswith(
+                VOICE_ENDINGS.get(voice, voice)):
+            continue  # 我局 is a 局, not the 省厅 it names
         for k in range(min(start, g.max_len + 4), 1, -1):
             if (m := g.resolve(text[start - k: start], context)) and m.end == k and not m.fixes:
                 issuer = _Issuer(m.region.prefix + written.official, written.official, m.region, (), "mentions")
@@ -443,13 +449,18 @@ def _mend(name: str, match: Match) -> str:
 def _issuer_from_body(g: Gazetteer, context: Counter, text: str, named: _Issuer | None,
                       department_voice: bool) -> _Issuer | None:
     """Who speaks, from how the body names itself (全区, 区政府) and the region it mentions most."""
-    voices = Counter(a or b for a, b in SELF_REFERENCE_RE.findall(text, 0, MENTION_SCAN_CHARS))
+    # 我市, 全区 say who speaks; 市政府 may be the speaker's or another's (黑龙江省人民政府): it counts
+    # only where the text has no 我X/全X.
+    said = SELF_REFERENCE_RE.findall(text, 0, MENTION_SCAN_CHARS)
+    voices = Counter(a for a, _ in said if a) or Counter(b for _, b in said if b)
     ending = named.lead if named is not None and named.lead else None
     if ending is None and voices:
         ending = voices.most_common(1)[0][0]
-    if named is not None and named.township and voices:  # a township's county: 区委、区政府
-        ending = next((v for v, _ in voices.most_common() if v in "区县市旗"), None)
     region = g.infer(context, ending) if ending else None
+    if named is not None and named.township:  # a township's county: 区委、区政府, and the county it names
+        endings = Counter(a or b for a, b in said)
+        region = next((r for v, _ in endings.most_common() if v in "区县市旗" and (r := g.infer(context, v))
+                       and r.level == "county"), None)
     if region is None:
         return None
     # Nothing names the issuer: its government, unless the opening speaks as a bureau (我局).

@@ -175,7 +175,7 @@ class Gazetteer:
         """The division a report speaks for when it never names itself in a title or signature:
         the most mentioned county- or city-level region whose name ends as the report calls
         itself (全区, 区政府 -> a district)."""
-        levels = ("county", "city") if ending == "市" else ("county",)
+        levels = {"市": ("county", "city"), "省": ("province",), "州": ("city",), "盟": ("city",)}.get(ending, ("county",))
         candidates = [r for code in context if (r := self.by_code.get(code)) and r.level in levels
                       and r.name.endswith(ending) and len(r.name) >= MIN_MENTION_LEN]
         return self.pick(candidates, context, need_anchor=True) if candidates else None
@@ -210,7 +210,7 @@ class Gazetteer:
             # A county's short name only when nothing follows it (临海, but not 公安 in 公安局).
             shorts = [r for r in self.by_short.get(piece, ()) if r.level != "county" or end == len(text)
                       or following[:1] in LEVEL_WORDS]
-            if shorts and following[:1] in LEVEL_WORDS and not text.startswith(("自治", "人民"), end + 1):
+            if shorts and following[:1] in LEVEL_WORDS:
                 # 黔西南州, 伊犁州, 海西州: a short name with its level word is the same division.
                 end += 1 if shorts[0].name.endswith(following[0]) or following[0] in "州盟" else 0
             candidates += shorts

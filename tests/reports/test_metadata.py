@@ -129,16 +129,16 @@ def test_years_written_in_chinese_numerals_or_full_width_digits():
 
 
 @pytest.mark.parametrize("title", ["某某县人民政府关于2023年法治政府建设情况的报告", "某某县政府关于2023年法治政府建设情况的报告"])
-def test_a_government_the_gazetteer_cannot_place_is_still_a_government(title):
+def test_a_government_the_gazetteer_cannot_place_is_kept_as_written(title):
     meta = meta_of(title + "\n" + BODY.replace("2022年，我县", "2023年，本级"))
-    assert (meta.issuer, meta.issuer_kind, meta.admin_code) == (None, "government", None)
+    assert (meta.issuer, meta.issuer_kind, meta.admin_code) == ("某某县人民政府", "government", None)
 
 
 def test_a_department_the_gazetteer_cannot_place_is_a_department():
     meta = meta_of("某某县某某局关于2023年法治政府建设情况的报告\n" + BODY.replace("2022年，我县", "2023年，本级"))
-    assert (meta.issuer, meta.issuer_kind) == (None, "department")
+    assert (meta.issuer, meta.issuer_kind) == ("某某县某某局", "department")
 
 
-def test_no_issuer_name_at_all_has_no_kind():
+def test_a_bureau_that_never_names_itself_is_a_department_without_a_name():
     meta = meta_of(BODY.replace("2022年，我县", "2022年，我局").replace("我县", "我局"))
-    assert (meta.issuer, meta.issuer_kind) == (None, None)
+    assert (meta.issuer, meta.issuer_kind) == (None, "department")
