@@ -343,6 +343,12 @@ class _Sentence:
             if scope:
                 w.scope, w.scoped = scope, True
             return settle(measure if fits(measure) else OTHER, hit.pattern.id)
+        if pair and pair[3] is not None:  # a change listed after 分别, of the k-th count before
+            first = pair[2]
+            if first is not w:
+                w.kind, w.sign, w.older = first.kind, first.sign, first.older
+            ref = pair[3].measure
+            return settle(ref if ref and fits(ref) else OTHER, "pair-change")
         if pair and pair[0]:
             return settle(pair[0] if fits(pair[0]) else OTHER, "pair")
         if pair and pair[2] is not w and pair[2].measure:  # 败诉率分别为12.5%、10.2%: one measure, listed
@@ -523,7 +529,7 @@ class _Sentence:
                 for k, (w, hit) in enumerate(zip(listed, domains, strict=True)):
                     w.domain = hit.label
                     cues = [c.label for c in self.measure_cues(hit.label) if a <= c.start and c.end <= p]
-                    pairs[id(w)] = (cues[0] if len(cues) == 1 else OTHER, years[k] if len(years) == len(listed) else None, w)
+                    pairs[id(w)] = (cues[0] if len(cues) == 1 else OTHER, years[k] if len(years) == len(listed) else None, w, None)
                 continue
             measures = []
             self._domain(listed[0])
@@ -532,26 +538,44 @@ class _Sentence:
                 objects = self.ix.object_cues.get(listed[0].domain, set())
                 verbs = [c for c in cues if self.text[c.start:c.end] not in objects]
                 measures = [c.label for c in (cues if len(cues) == len(listed) else verbs)]
+            # 受理…69件,结案61件,同比分别上升76.9%和60.5%: changes of the counts before, in order
+            rates = ("percent", "percentage_point")
+            parens = [(s, e) for s, e, k in self.marks if k == "("]
+            before = [x for x in works if x.clause < ci and not any(s < x.q.start < e for s, e in parens)]
+            counts = before[-len(listed):]
+            follows = (
+                not measures and all(x.q.unit in rates for x in listed) and len(counts) == len(listed)
+                and all(x.q.unit not in rates and x.q.word for x in counts) and self._kind_word(listed[0]) is not None
+            )
             for k, w in enumerate(listed):
                 pairs[id(w)] = (
                     measures[k] if len(measures) == len(listed) else None,
                     years[k] if len(years) == len(listed) else None,
                     listed[0],
+                    counts[k] if follows else None,
                 )
         return pairs
 
     # -- kind and year ----------------------------------------------------------------------------
+
+    def _kind_word(self, w: _Work) -> Cue | None:
+        """The change word right before the number (增长21.3%), if any."""
+        za, zb = w.zone
+        stop = zb
+        while stop > za and self.text[stop - 1] in " \t了":
+            stop -= 1
+        return next((c for c in self.cues("change", za, stop) if c.end == stop), None)
 
     def _kind(self, w: _Work) -> None:
         za, zb = w.zone
         stop = zb
         while stop > za and self.text[stop - 1] in " \t了":
             stop -= 1
-        for cue in self.cues("change", za, stop):
-            if cue.end == stop:
-                w.kind, w.sign = "change", int(self.vocab.words("change")[self.text[cue.start:cue.end]])
-                w.older = self._older_baseline(w, cue.start)
-                return
+        cue = self._kind_word(w)
+        if cue is not None:
+            w.kind, w.sign = "change", int(self.vocab.words("change")[self.text[cue.start:cue.end]])
+            w.older = self._older_baseline(w, cue.start)
+            return
         w.baseline, year = baseline_year(self.text[za:stop], self.ctx.report_year)
         if w.baseline:
             w.year = year

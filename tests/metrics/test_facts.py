@@ -133,3 +133,24 @@ def test_a_department_may_carry_the_report_region_in_its_name():
         ("enforcement", "penalty_cases", "value", 312, "文登区市场监督管理局"),
         ("enforcement", "penalty_cases", "value", 18, None),
     ]
+
+
+def test_changes_listed_after_fenbie_pair_with_the_counts_before_them():
+    text = "全年受理行政诉讼案件69件,审结61件,同比分别上升76.9%和60.5%。"
+    assert brief(extract_facts(report(text))) == [
+        ("litigation", "cases", "value", 69, None),
+        ("litigation", "cases_closed", "value", 61, None),
+        ("litigation", "cases", "change", 76.9, None),
+        ("litigation", "cases_closed", "change", 60.5, None),
+    ]
+
+
+def test_a_text_without_a_report_year_takes_the_first_year_it_names():
+    text = "3月27日,司法厅召开2022年度行政复议工作新闻发布会。全区办理行政复议案件3116件。"
+    facts = extract_facts(ParsedReport(report_id="r", file="r.txt", path="r.txt", text=text))
+    assert [(f.measure, f.value, f.year, f.kind) for f in facts] == [("cases_accepted", 3116, 2022, "value")]
+
+
+def test_a_year_opening_a_sentence_carries_through_the_paragraph():
+    text = "2021年,全市新收行政复议申请300件。其中,审结280件。\n全年审结行政诉讼案件40件。"
+    assert [(f.value, f.year) for f in extract_facts(report(text))] == [(300, 2021), (280, 2021), (40, 2023)]
