@@ -4,16 +4,20 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.synced
+# The dbt manifest the code location reads, written in setup (not by the first `dagster dev`).
+MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds dbt_project/tests -type f) \
+	dbt_project/dbt_project.yml dbt_project/profiles.yml
 
 .PHONY: warehouse test dev sql lint bench setup clean
 
-warehouse: $(STAMP)  ## build warehouse/fazhi.duckdb from the reports in seeds/ (or $FAZHI_INPUT_DIR)
+warehouse: $(MANIFEST)  ## build warehouse/fazhi.duckdb from the reports in seeds/ (or $FAZHI_INPUT_DIR)
 	$(BIN)/fazhi build
 
-test: $(STAMP)  ## run the tests
+test: $(MANIFEST)  ## run the tests
 	$(BIN)/pytest
 
-dev: $(STAMP)  ## the Dagster UI on http://127.0.0.1:3000
+dev: $(MANIFEST)  ## the Dagster UI on http://127.0.0.1:3000
 	$(BIN)/fazhi dev
 
 sql: $(STAMP)  ## a read-only SQL shell on the warehouse
@@ -26,7 +30,10 @@ lint: $(STAMP)
 bench: $(STAMP)  ## throughput and memory figures, see benchmarks/README.md
 	$(BIN)/python benchmarks/pipeline.py
 
-setup: $(STAMP)
+setup: $(MANIFEST)
+
+$(MANIFEST): $(STAMP) $(DBT_SOURCES)
+	$(BIN)/python -m orchestration.dbt_project
 
 $(STAMP): pyproject.toml uv.lock
 	test -x $(BIN)/python || python3 -m venv $(VENV)

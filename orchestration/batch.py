@@ -44,6 +44,19 @@ def discover(input_dir: Path) -> Iterator[Path]:
             yield path
 
 
+def input_problem(input_dir: Path) -> str | None:
+    """Why a folder cannot be built from (missing, not a folder, no files), or None.
+    An empty or unmounted folder must never replace a warehouse with an empty one."""
+    input_dir = Path(input_dir)
+    if not input_dir.exists():
+        return f"input folder {input_dir} does not exist"
+    if not input_dir.is_dir():
+        return f"{input_dir} is not a folder"
+    if next(iter(discover(input_dir)), None) is None:
+        return f"input folder {input_dir} holds no report files (is it mounted?)"
+    return None
+
+
 def displayable(path: str) -> str:
     """A path that UTF-8 can store. File names that are not UTF-8 (GBK names from Windows
     archives) decode with surrogates, which would fail the Parquet write for the batch."""

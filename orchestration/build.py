@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
+import sys
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
-from orchestration import settings
+from orchestration import batch, publish, settings
 from orchestration.summary import summarize
 
 
@@ -24,26 +26,49 @@ def dagster_home() -> Path:
     return home
 
 
+def error(message: str) -> None:
+    print(f"fazhi build: {message}", file=sys.stderr, flush=True)
+
+
 def build_warehouse(input_dir: Path | None = None) -> int:
-    if input_dir is not None:
-        os.environ["FAZHI_INPUT_DIR"] = str(input_dir)
-    settings.export_env()
+    """Build the warehouse from `input_dir` (default: settings.input_dir()). 0 on success;
+    otherwise one line on stderr says why, and the previous warehouse is left as it was."""
+    input_dir = Path(input_dir).resolve() if input_dir is not None else settings.input_dir()
+    problem = batch.input_problem(input_dir)
+    if problem:
+        error(f"{problem}; nothing was built")
+        return 2
+    try:
+        with publish.build_lock(settings.warehouse_dir(), "fazhi build"):
+            # Before any stage runs: a `duckdb` shell writing to the file would fail the build at its very end.
+            publish.check_writable(settings.duckdb_path())
+            return _build(input_dir)
+    except publish.WarehouseBusy as err:
+        error(str(err))
+        return 1
+
+
+def _build(input_dir: Path) -> int:
     from orchestration.dbt_project import prepare_manifest
 
     prepare_manifest()  # the asset graph must match the models as they are now
-    from orchestration.definitions import defs  # after the environment is set and the manifest written
+    from orchestration.definitions import defs  # reads the manifest just written
 
     job = defs.resolve_job_def("build_warehouse")
     dagster_home()
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
             instance=instance, raise_on_error=False,
-            # Progress, not every step event; the UI's run page has the full log.
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            run_config={
+                "ops": {"raw_reports": {"config": {"input_dir": str(input_dir)}}},
+                # Progress, not every step event; the UI's run page has the full log.
+                "loggers": {"console": {"config": {"log_level": "INFO"}}},
+            },
         )
     if not result.success:
-        failed = [e.step_key for e in result.all_events if e.is_step_failure]
-        print(f"build failed in {', '.join(failed) or 'a step'}; see the log above", flush=True)
+        failed = [e for e in result.all_events if e.is_step_failure]
+        reason = failed[0].step_failure_data.error.message.strip().splitlines()[0] if failed else "a step failed"
+        error(f"build failed in {', '.join(e.step_key for e in failed) or 'a step'}: {reason}")
         return 1
     print_summary(settings.duckdb_path())
     return 0
@@ -56,4 +81,5 @@ def print_summary(database: Path) -> None:
     print(f"  reports read: {counts.pop('dim_report')}   rejected: {counts.pop('rejected_reports')}")
     for table, rows in counts.items():
         print(f"  {table:<28}{rows:>8} rows")
-    print(f"Open it with:  duckdb -readonly {database}")
+    duckdb_cli = Path(sys.executable).with_name("duckdb")
+    print(f"Open it with:  make sql     (or: {shlex.quote(str(duckdb_cli))} -readonly {shlex.quote(str(database))})")

@@ -1,15 +1,69 @@
-"""The dbt project as Dagster sees it. A module of its own so that
-`dagster-dbt project prepare-and-package --file orchestration/dbt_project.py`
-can build the manifest before the code location loads."""
+"""The dbt project as Dagster sees it, and the dbt command that serves it.
 
-from dagster_dbt import DbtProject
+A module of its own so that the manifest can be written before the code location loads:
+`make` does it in setup (`python -m orchestration.dbt_project`). Nothing here needs `dbt`
+on PATH: the dbt used is always the one installed next to this interpreter, so the code
+location loads the same under `make dev`, a bare `dagster dev`, or an IDE.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import cached_property
+from importlib import metadata
+from pathlib import Path
+
+from dagster._utils import run_with_concurrent_update_guard
+from dagster_dbt import DbtCliResource, DbtProject
+from dagster_dbt.dbt_project import DagsterDbtProjectPreparer, using_dagster_dev
+from packaging import version
 
 from orchestration.settings import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()
+
+# One fixed target folder for builds (overwritten each time, so it never grows) and one
+# for parsing; dagster-dbt's default is a new folder per invocation, kept forever.
+BUILD_TARGET = DBT_PROJECT_DIR / "target" / "build"
+
+
+def dbt_executable() -> str:
+    """The dbt next to this interpreter (`.venv/bin/dbt`), whether or not the venv is on PATH."""
+    return str(Path(sys.executable).with_name("dbt"))
+
+
+class FazhiDbtCli(DbtCliResource):
+    """DbtCliResource with the venv's dbt and no `dbt --version` per invocation (which
+    starts a process and asks PyPI for the latest release); the installed dbt-core is the one."""
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(metadata.version("dbt-core"))
+
+
+def dbt_cli() -> FazhiDbtCli:
+    return FazhiDbtCli(project_dir=dbt_project, dbt_executable=dbt_executable())
 
 
 def prepare_manifest() -> None:
-    """Write target/manifest.json from the models as they are now (`dbt parse`)."""
-    dbt_project.preparer.prepare(dbt_project)
+    """Write target/manifest.json from the models as they are now (`dbt parse`).
+    Safe when several processes start at once (dagster dev's webserver and daemon)."""
+    run_with_concurrent_update_guard(dbt_project.manifest_path, _parse)
+
+
+def _parse() -> None:
+    dbt_cli().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
+    # As dagster-dbt's own preparer does: seeds re-parsed if the checkout moved.
+    DagsterDbtProjectPreparer()._invalidate_seeds_in_partial_parse(dbt_project)
+
+
+def prepare_if_needed() -> None:
+    """Under `dagster dev` the manifest follows edits to the models; elsewhere it is written
+    once in setup, and only written here when it is missing (a fresh clone)."""
+    if using_dagster_dev() or not dbt_project.manifest_path.exists():
+        prepare_manifest()
+
+
+if __name__ == "__main__":
+    prepare_manifest()
+    print(f"dbt manifest written: {dbt_project.manifest_path}")

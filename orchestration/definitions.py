@@ -1,12 +1,12 @@
-"""The Dagster code location: `dagster dev` from the repo root loads this module."""
+"""The Dagster code location: `dagster dev` from the repo root loads this module.
+
+Loading it changes nothing in the environment: paths are read when a run starts
+(orchestration.settings), and the dbt used is the venv's, found next to this interpreter.
+"""
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
-from orchestration import settings
 from orchestration.defs import automation, dbt, metrics, reports, warehouse
-
-settings.export_env()
 
 defs = dg.Definitions(
     assets=[reports.raw_reports, reports.parsed_reports, metrics.report_metrics, dbt.dbt_models,
@@ -14,9 +14,8 @@ defs = dg.Definitions(
     jobs=[automation.warehouse_job],
     sensors=[automation.new_reports_sensor],
     schedules=[automation.reporting_season_schedule],
-    resources={
-        "dbt": dbt.dbt_resource(),
-        # Read when a run starts, so FAZHI_DUCKDB_PATH set after import still counts.
-        "duckdb": DuckDBResource(database=dg.EnvVar("FAZHI_DUCKDB_PATH")),
-    },
+    # One process per run, not one per step: a small build takes seconds, and the run
+    # holds the warehouse's build lock from its first step to its last.
+    executor=dg.in_process_executor,
+    resources={"dbt": dbt.dbt_resource()},
 )

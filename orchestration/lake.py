@@ -110,3 +110,13 @@ def read_rows(lake_dir: Path, table: str, batch_rows: int = 256) -> Iterator[dic
 
 def count_rows(lake_dir: Path, table: str) -> int:
     return sum(pq.ParquetFile(p).metadata.num_rows for p in (Path(lake_dir) / table).glob("*.parquet"))
+
+
+def clean_stale(lake_dir: Path) -> int:
+    """Remove the temporary files a killed build left (`.<part>.<uuid>.tmp`). Call it only
+    while holding the build lock: another build's files in progress look the same."""
+    removed = 0
+    for tmp in Path(lake_dir).glob("*/.*.tmp"):
+        tmp.unlink(missing_ok=True)
+        removed += 1
+    return removed

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -35,11 +34,6 @@ def lake_dir() -> Path:
     return _path_from_env("FAZHI_LAKE_DIR", warehouse_dir() / "lake")
 
 
-def export_env() -> None:
-    """Put the resolved absolute paths in the environment, where dbt's profile reads them."""
-    os.environ["FAZHI_DUCKDB_PATH"] = str(duckdb_path())
-    os.environ["FAZHI_LAKE_DIR"] = str(lake_dir())
-    # dagster-dbt's manifest preparer runs `dbt` from PATH: make it this venv's.
-    venv_bin = str(Path(sys.executable).parent)
-    if venv_bin not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = venv_bin + os.pathsep + os.environ.get("PATH", "")
+def dbt_env(database: Path) -> dict[str, str]:
+    """What dbt's profile and sources read: absolute paths, so dbt's working folder never matters."""
+    return {"FAZHI_DUCKDB_PATH": str(database), "FAZHI_LAKE_DIR": str(lake_dir())}

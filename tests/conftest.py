@@ -15,7 +15,7 @@ GOLD = Path(__file__).parent / "fixtures" / "gold"
 
 
 def pytest_configure(config):
-    settings.export_env()
+    config.addinivalue_line("markers", "slow: end-to-end (a build, a server, subprocesses); deselect with -m 'not slow'")
     from orchestration.dbt_project import prepare_manifest
 
     prepare_manifest()
@@ -28,7 +28,6 @@ def use_private_warehouse(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("FAZHI_LAKE_DIR", raising=False)
     monkeypatch.delenv("FAZHI_INPUT_DIR", raising=False)  # restored after `fazhi build --input`
     monkeypatch.setenv("DAGSTER_HOME", str(root / "dagster_home"))
-    settings.export_env()
     return root / "warehouse"
 
 

@@ -1,9 +1,11 @@
-"""`dagster dev` from the repo root loads the code location and serves the asset graph."""
+"""`dagster dev` from the repo root loads the code location and serves the asset graph,
+started as a user would: the venv not activated, so `dbt` is not on PATH."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -18,6 +20,17 @@ import pytest
 from orchestration import settings
 
 QUERY = "{ assetNodes { assetKey { path } groupName } }"
+AUTOMATION_QUERY = """{ repositoriesOrError { ... on RepositoryConnection { nodes {
+  sensors { name } schedules { name } jobs { name } } } } }"""
+CHECKS_QUERY = """{ assetNodeOrError(assetKey: {path: ["dim_report"]}) { ... on AssetNode {
+  assetChecksOrError { ... on AssetChecks { checks { name description } } } } } }"""
+# What a shell without the venv activated has: no .venv/bin, so no `dbt` and no `dagster`.
+BARE_PATH = os.pathsep.join(p for p in ("/usr/local/bin", "/usr/bin", "/bin") if Path(p).is_dir())
+
+
+def user_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FAZHI_", "DBT_", "VIRTUAL_ENV"))}
+    return {**env, "PATH": BARE_PATH, **extra}
 
 
 def free_port() -> int:
@@ -38,9 +51,9 @@ def graphql(port: int, query: str) -> dict:
 @pytest.fixture
 def dagster_dev(tmp_path):
     port = free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "home"), "FAZHI_WAREHOUSE_DIR": str(tmp_path / "wh")}
-    env.pop("FAZHI_DUCKDB_PATH", None)
-    env.pop("FAZHI_LAKE_DIR", None)
+    env = user_env(DAGSTER_HOME=str(tmp_path / "home"), FAZHI_WAREHOUSE_DIR=str(tmp_path / "wh"),
+                   FAZHI_INPUT_DIR=str(tmp_path / "no reports yet"))
+    assert shutil.which("dbt", path=env["PATH"]) is None
     (tmp_path / "home").mkdir()
     dagster = Path(sys.executable).with_name("dagster")
     log = (tmp_path / "dagster.log").open("w")
@@ -73,6 +86,7 @@ def wait_for_assets(port: int, proc: subprocess.Popen, log: Path, timeout: float
     raise AssertionError(f"no asset graph after {timeout}s:\n{log.read_text()[-3000:]}")
 
 
+@pytest.mark.slow
 def test_dagster_dev_serves_the_asset_graph(dagster_dev):
     port, proc, log = dagster_dev
     nodes = wait_for_assets(port, proc, log)
@@ -82,3 +96,30 @@ def test_dagster_dev_serves_the_asset_graph(dagster_dev):
     assert groups["report_metrics"] == "metrics"
     assert groups["fact_reconsideration"] == "marts"
     assert groups["stg_lake__report_metrics"] == "staging"
+    repo = graphql(port, AUTOMATION_QUERY)["data"]["repositoriesOrError"]["nodes"][0]
+    assert {s["name"] for s in repo["sensors"]} == {"new_reports_sensor"}
+    assert {s["name"] for s in repo["schedules"]} == {"reporting_season_schedule"}
+    assert "build_warehouse" in {j["name"] for j in repo["jobs"]}
+    checks = graphql(port, CHECKS_QUERY)["data"]["assetNodeOrError"]["assetChecksOrError"]["checks"]
+    quote_check = {c["name"]: c["description"] for c in checks}["assert_quotes_match_report_text"]
+    assert "quote" in quote_check
+
+
+@pytest.mark.slow
+def test_definitions_load_without_the_venv_on_path(tmp_path):
+    """What `dagster dev` does at load time, in a shell where `dbt` is not on PATH: under
+    DAGSTER_IS_DEV_CLI the dbt manifest is rebuilt with the venv's dbt, found by path."""
+    dagster = Path(sys.executable).with_name("dagster")
+    env = user_env(DAGSTER_HOME=str(tmp_path), DAGSTER_IS_DEV_CLI="1")
+    result = subprocess.run(
+        [str(dagster), "definitions", "validate", "-m", "orchestration.definitions"],
+        cwd=settings.REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "not found on PATH" not in result.stderr
+    # Loading changed nothing in the environment dbt or the stages read.
+    probe = subprocess.run(
+        [sys.executable, "-c", "import os, orchestration.definitions; "
+         "print(sorted(k for k in os.environ if k.startswith('FAZHI_')), os.environ['PATH'])"],
+        cwd=settings.REPO_ROOT, env=user_env(), capture_output=True, text=True, timeout=300)
+    assert probe.returncode == 0, probe.stderr[-2000:]
+    assert probe.stdout.split() == ["[]", BARE_PATH]

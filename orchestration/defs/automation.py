@@ -4,7 +4,7 @@ import hashlib
 
 import dagster as dg
 
-from orchestration import batch, settings
+from orchestration import batch, publish, settings
 
 # Everything: raw -> parsed -> metrics -> dbt models and tests -> summary.
 warehouse_job = dg.define_asset_job("build_warehouse", selection=dg.AssetSelection.all())
@@ -14,8 +14,12 @@ def input_fingerprint() -> str:
     """Changes when a file below the input folder is added, removed or rewritten."""
     digest = hashlib.sha256()
     for path in batch.discover(settings.input_dir()):
-        stat = path.stat()
-        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        try:
+            stat = path.lstat()
+        except OSError:  # gone between listing and looking: the next tick sees the change
+            continue
+        # surrogateescape: a file name that is not UTF-8 (from a Windows archive) is still a name.
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
@@ -24,6 +28,9 @@ def new_reports_sensor(context: dg.SensorEvaluationContext):
     """Rebuilds the warehouse when reports are added to, changed in or removed from the input folder."""
     if not settings.input_dir().is_dir():
         return dg.SkipReason(f"input folder {settings.input_dir()} does not exist")
+    busy = publish.holder(settings.warehouse_dir())
+    if busy:  # wait, cursor unchanged: the change is picked up once that build is done
+        return dg.SkipReason(f"a build is running ({busy}); waiting for it")
     fingerprint = input_fingerprint()
     if fingerprint == context.cursor:
         return dg.SkipReason("no new or changed reports")

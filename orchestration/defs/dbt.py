@@ -1,14 +1,36 @@
-"""The dbt models as Dagster assets: one asset per model and seed, dbt tests as asset checks."""
+"""The dbt models as Dagster assets: one asset per model and seed, dbt tests as asset checks.
 
-import sys
-from collections.abc import Mapping
+dbt builds into a staged copy of the warehouse; only when every model and test passed is
+it swapped in (orchestration.publish), so the warehouse is always one whole build.
+"""
+
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration.dbt_project import dbt_project
+from orchestration import publish, settings
+from orchestration.dbt_project import BUILD_TARGET, dbt_cli, dbt_project, prepare_if_needed
+
+prepare_if_needed()  # the manifest must exist before @dbt_assets reads it below
+
+PREVIEW_ROWS = 5
+PREVIEW_CELL_CHARS = 40
+
+# What each generic dbt test proves, for the check's description in the UI.
+TEST_MEANINGS = {
+    "unique": "no two rows share a value in `{column}`",
+    "not_null": "every row has a value in `{column}`",
+    "accepted_values": "`{column}` holds only the documented values",
+    "relationships": "every `{column}` exists in the table it refers to",
+}
 
 
 class LayerTranslator(DagsterDbtTranslator):
@@ -26,12 +48,129 @@ class LayerTranslator(DagsterDbtTranslator):
         fqn = dbt_resource_props["fqn"]  # ["fazhi", "<layer>", ..., "<model>"]
         return fqn[1] if len(fqn) > 2 else "marts"
 
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        # The model's own words; never its SQL (Jinja such as {{ domain_facts(...) }} means nothing in the UI).
+        return (dbt_resource_props.get("description") or
+                f"dbt {dbt_resource_props['resource_type']} {dbt_resource_props['name']}").strip()
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        test = manifest["nodes"][unique_id]
+        return spec._replace(description=check_description(test, asset_spec.key.to_user_string()))
+
+
+def check_description(test: Mapping[str, Any], table: str) -> str:
+    if test.get("description"):
+        return test["description"].strip()
+    metadata = test.get("test_metadata") or {}
+    column = test.get("column_name") or metadata.get("kwargs", {}).get("column_name")
+    meaning = TEST_MEANINGS.get(metadata.get("name", ""))
+    if meaning and column:
+        return f"{table}: {meaning.format(column=column)} (dbt test {metadata['name']})"
+    return f"dbt test {test['name']} on {table}"
+
+
+def full_selection(context: dg.AssetExecutionContext) -> bool:
+    return set(context.selected_asset_keys) >= set(dbt_models.keys)
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """Set variables for the dbt process this step starts; restored after (at run time, never at import)."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def prune_targets() -> None:
+    """dagster-dbt's default is a new target folder per invocation, kept forever: remove them."""
+    target = dbt_project.project_dir / dbt_project.target_path
+    for folder in target.glob("*-*-*"):
+        if folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=LayerTranslator())
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build"], context=context).stream()
+    database = settings.duckdb_path()
+    publish.hold(settings.warehouse_dir(), f"run {context.run_id[:8]}")
+    publish.check_writable(database)
+    prune_targets()
+    staged = publish.staged_database(database, start_from_current=not full_selection(context))
+    try:
+        with environment(settings.dbt_env(staged)):
+            invocation = dbt.cli(["build"], context=context, target_path=BUILD_TARGET, raise_on_error=False)
+            events = list(invocation.stream())  # kept until the build is known good
+        if not invocation.is_successful():
+            raise dg.Failure(f"dbt build failed ({failures(invocation)}); the warehouse was left as it was. "
+                             "See this step's log for dbt's messages.")
+        tables = table_metadata(staged)
+        publish.publish(staged, database)
+    finally:
+        publish.discard(staged)
+    for event in events:
+        if isinstance(event, dg.Output):
+            name = context.asset_key_for_output(event.output_name).path[-1]
+            if name in tables:
+                event = event.with_metadata({**event.metadata, **tables[name]})
+        yield event
+
+
+def failures(invocation) -> str:
+    try:
+        results = invocation.get_artifact("run_results.json")["results"]
+    except Exception:  # no run results: dbt failed before running anything
+        return "see the log"
+    failed = [r["unique_id"].split(".")[-1] if r["unique_id"].startswith("model") else r["unique_id"].split(".")[2]
+              for r in results if r["status"] in ("error", "fail")]
+    return "failed: " + ", ".join(failed[:8]) + (" ..." if len(failed) > 8 else "") if failed else "see the log"
+
+
+def table_metadata(database: Path) -> dict[str, dict[str, Any]]:
+    """Row count, column types and the first rows of every table dbt built, for the UI."""
+    out: dict[str, dict[str, Any]] = {}
+    with duckdb.connect(str(database), read_only=True) as con:
+        tables = con.execute(
+            "select schema_name, table_name, estimated_size from duckdb_tables() where not internal").fetchall()
+        for schema, table, _ in tables:
+            relation = f'"{schema}"."{table}"'  # names come from the catalogue, quoted
+            rows = con.execute(f"select count(*) from {relation}").fetchone()[0]
+            columns = con.execute(
+                "select column_name, data_type, comment from duckdb_columns() "
+                "where schema_name = ? and table_name = ? order by column_index", [schema, table]).fetchall()
+            preview_columns = [c for c, _, _ in columns if c != "text"]  # a report's whole text is no preview
+            head = con.execute(
+                f"select {', '.join(f'{chr(34)}{c}{chr(34)}' for c in preview_columns)} from {relation} "
+                f"limit {PREVIEW_ROWS}").fetchall()
+            out[table] = {
+                "dagster/row_count": dg.MetadataValue.int(rows),
+                "dagster/column_schema": dg.TableSchema(columns=[
+                    dg.TableColumn(name, data_type, description=comment) for name, data_type, comment in columns]),
+                "dagster/relation_identifier": f"{schema}.{table}",
+                "preview": dg.MetadataValue.md(markdown_table(preview_columns, head)),
+            }
+    return out
+
+
+def markdown_table(columns: list[str], rows: list[tuple]) -> str:
+    def cell(value) -> str:
+        text = "" if value is None else str(value).replace("\n", " ").replace("|", "\\|")
+        return text if len(text) <= PREVIEW_CELL_CHARS else text[:PREVIEW_CELL_CHARS - 1] + "…"
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
 
 
 def dbt_resource() -> DbtCliResource:
-    # The dbt next to this interpreter: works whether or not the venv is activated.
-    return DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).with_name("dbt")))
+    """The dbt next to this interpreter: works whether or not the venv is activated."""
+    return dbt_cli()

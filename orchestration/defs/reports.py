@@ -1,14 +1,16 @@
 """Raw and parsed reports: input folder -> lake/raw_reports -> lake/parsed_reports.
 
 Each stage is a multi-asset: the table it makes, and the files it rejected with reasons
-(rejected_at_<stage>), so rejections are visible in the asset graph and never lost."""
+(rejected_at_<stage>), so rejections are visible in the asset graph and never lost.
+Every stage takes the warehouse's build lock first (orchestration.publish): one build at a time.
+"""
 
 from pathlib import Path
 
 import dagster as dg
 from pydantic import Field
 
-from orchestration import batch, settings
+from orchestration import batch, lake, publish, settings
 
 
 class ReportsConfig(dg.Config):
@@ -31,26 +33,50 @@ def stage_specs(table: str, stage: str, group: str, description: str, deps: list
 def stage_results(stats: batch.StageStats, table: str, stage: str, **extra) -> list[dg.MaterializeResult]:
     return [
         dg.MaterializeResult(asset_key=table, metadata={
-            "rows": stats.written, "path": dg.MetadataValue.path(str(settings.lake_dir() / table)), **extra}),
+            "dagster/row_count": stats.written, "path": dg.MetadataValue.path(str(settings.lake_dir() / table)),
+            **extra}),
         dg.MaterializeResult(asset_key=f"rejected_at_{stage}", metadata={
-            "rows": stats.rejected, "reasons": dg.MetadataValue.json(stats.reasons)}),
+            "dagster/row_count": stats.rejected, "reasons": dg.MetadataValue.json(stats.reasons)}),
     ]
+
+
+def start_stage(context: dg.AssetExecutionContext) -> None:
+    """The build lock for this run, and a writable warehouse, before any work is done."""
+    try:
+        publish.hold(settings.warehouse_dir(), f"run {context.run_id[:8]}")
+        publish.check_writable(settings.duckdb_path())
+    except publish.WarehouseBusy as err:
+        raise dg.Failure(str(err)) from None
 
 
 @dg.multi_asset(specs=stage_specs(
     "raw_reports", "read", "reports", deps=[],
     description="One row per input file: path, content hash, size, format, detected encoding, decoded text."))
 def raw_reports(context: dg.AssetExecutionContext, config: ReportsConfig):
-    input_dir = Path(config.input_dir).resolve() if config.input_dir else settings.input_dir()
-    if not input_dir.is_dir():
-        raise dg.Failure(f"input folder {input_dir} does not exist")
+    input_dir = Path(config.input_dir).expanduser().resolve() if config.input_dir else settings.input_dir()
+    problem = batch.input_problem(input_dir)
+    if problem:
+        raise dg.Failure(f"{problem}; nothing was built and the warehouse was left as it was")
+    start_stage(context)
+    if removed := lake.clean_stale(settings.lake_dir()):
+        context.log.info(f"removed {removed} temporary lake files a stopped build left")
     context.log.info(f"reading reports below {input_dir}")
     stats = batch.load_raw(input_dir, settings.lake_dir())
+    if stats.written == 0:
+        raise dg.Failure(
+            f"no usable report in {input_dir} ({stats.rejected} files rejected: "
+            f"{', '.join(stats.reasons) or 'none'}); the warehouse was left as it was")
     yield from stage_results(stats, "raw_reports", "read", input_dir=dg.MetadataValue.path(str(input_dir)))
 
 
 @dg.multi_asset(specs=stage_specs(
     "parsed_reports", "parse", "reports", deps=["raw_reports"],
     description="Clean text, metadata (title, issuer, region, year, dates, 文号), section tree and sentences."))
-def parsed_reports():
-    yield from stage_results(batch.parse_raw(settings.lake_dir()), "parsed_reports", "parse")
+def parsed_reports(context: dg.AssetExecutionContext):
+    start_stage(context)
+    stats = batch.parse_raw(settings.lake_dir())
+    if stats.written == 0:
+        raise dg.Failure(
+            f"no report could be parsed ({stats.rejected} rejected: {', '.join(stats.reasons) or 'none'}); "
+            "the warehouse was left as it was")
+    yield from stage_results(stats, "parsed_reports", "parse")

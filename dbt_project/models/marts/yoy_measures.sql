@@ -1,4 +1,3 @@
-{{ config(materialized='view') }}
 -- Year over year per issuer x measure x scope: the value, the previous year's value and
 -- the change. Where no report gives the previous year's value, it is derived from a
 -- change the current report states, and previous_value_source says so.

@@ -16,4 +16,4 @@ select
     map_from_entries(
         list_transform(provenance, p -> struct_pack(k := p.field, v := p.method))
     ) as provenance
-from {{ source('lake', 'parsed_reports') }}
+from {{ lake_source('parsed_reports') }}

@@ -6,4 +6,4 @@ select
     format,
     encoding,
     length(text) as text_chars
-from {{ source('lake', 'raw_reports') }}
+from {{ lake_source('raw_reports') }}

@@ -6,6 +6,6 @@
         stage,
         reason,
         duplicate_of
-    from {{ source('lake', stage_table) }}
+    from {{ lake_source(stage_table, stage_table.split('_')[-1] ~ '.parquet', 'rejected_reports') }}
     {% if not loop.last %}union all{% endif %}
 {% endfor %}

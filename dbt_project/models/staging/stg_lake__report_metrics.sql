@@ -15,4 +15,4 @@ select
     section_id,
     outline_part,
     rule
-from {{ source('lake', 'report_metrics') }}
+from {{ lake_source('report_metrics') }}

@@ -2,7 +2,7 @@ with sections as (
     select
         report_id,
         unnest(sections) as section
-    from {{ source('lake', 'parsed_reports') }}
+    from {{ lake_source('parsed_reports') }}
 )
 
 select
