@@ -315,6 +315,10 @@ class _Sentence:
         cues = self.measure_cues(w.domain)
         za, zb = w.zone
         own = [c for c in cues if za <= c.start and c.end <= (zb if w.q.word else w.q.end)]
+        # 结案(包括上年受理后结转)68件: words in brackets explain; the cue outside them is the measure.
+        parens = [(a, b) for a, b, k in self.marks if k == "("]
+        outside = [c for c in own if not any(a < c.start < b for a, b in parens)]
+        own = outside or own
         self._refine_unit(w, own, done)
 
         def fits(measure: str) -> bool:
