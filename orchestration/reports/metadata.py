@@ -15,10 +15,12 @@ Where each field comes from, most trusted first (the source is recorded in `prov
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
 from orchestration.reports.clean import PAGE_FIELDS as PAGE_FIELD_ROLES
 from orchestration.reports.departments import vocabulary
@@ -34,8 +36,43 @@ _YEAR = r"(?:(?:19|20|１９|２０)\d{2}|二[〇○零Ｏ一二三四五六七�
 _NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 _CN_DIGIT = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "Ｏ": 0, "O": 0}
 
-TITLE_TOPIC_RE = re.compile(r"法治|依法行政|法制")
-TITLE_END_RE = re.compile(r"(报告|总结|汇报|情况|计划)\s*([（(][^）)]{0,12}[）)])?$")
+# The words of titles and page chrome (metadata_words.csv beside this module): how a title ends, what
+# it is about, which labels of a page's information block give its date.
+WORDS_FILE = Path(__file__).with_name("metadata_words.csv")
+
+
+def _load_words(path: Path = WORDS_FILE) -> dict[str, list[str]]:
+    words: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            words.setdefault(row["role"], []).append(row["word"])
+    return words
+
+
+WORDS = _load_words()
+
+
+def _alternatives(*roles: str) -> str:
+    return "|".join(re.escape(w) for w in sorted((w for r in roles for w in WORDS[r]), key=len, reverse=True))
+
+
+TITLE_TOPIC_RE = re.compile(_alternatives("title_topic"))
+TITLE_END_RE = re.compile(rf"({_alternatives('title_end_strong', 'title_end')})\s*([（(][^）)]{{0,12}}[）)])?$")
+TITLE_STRONG_END_RE = re.compile(rf"({_alternatives('title_end_strong')})\s*([（(][^）)]{{0,12}}[）)])?$")
+# A title inside a line of chrome or run into the body (…www.example.com湖北省人民政府关于2023年度…的报告2023年，…).
+EMBEDDED_TITLE_RE = re.compile(
+    rf"(?:^|(?<=[A-Za-z0-9】\]>/—.\s]))(?![现将公布]{{2}})(?:[\u4e00-\u9fff]{{2,30}}?)?(?:关于)?\s*{_YEAR}\s*年[^。，,：:；;!?！？\n【】\[\]]{{2,80}}"
+    rf"(?:{_alternatives('title_end_strong', 'title_end')})")
+# Not part of a title: a tag before it ([权威发布], 【复议、应诉】), table rules, a listing's date after it.
+TITLE_TAG_RE = re.compile(r"^\s*(?:[\[【][^\]】]{1,12}[\]】]\s*)+")
+TITLE_TRAILING_DATE_RE = re.compile(r"\s*[（(]\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*[)）]\s*$")
+HTML_ARTEFACT_RE = re.compile(r"(?<=[\u4e00-\u9fff])br(?=[\u4e00-\u9fff])")
+# Pinyin a converter left after a character, also with a space inside (会(huì )议): no part of a name.
+PINYIN_RE = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü\u00e0-\u01dc\s]*[\u00e0-\u01dc][a-zü\u00e0-\u01dc\s]*[)）]")
+OUTLINE_PART_RE = re.compile(r"第[一二三四五六七八九十\d]{1,3}部分")  # 第一部分 …: a table of contents
+# Where a title starts afresh rather than continuing the line above: a year, 关于, a tag.
+TITLE_START_RE = re.compile(rf"^(?:关于|{_YEAR}\s*年|[\[【])")
+BODY_TITLE_LINES = 12  # a title below a covering letter or run into chrome: within the body's first lines
 TITLE_LEAD_RE = re.compile(rf"^(关于)?\s*({_YEAR}\s*年度?)?\s*")
 # Where the organisation at a title's start ends.
 TITLE_ORG_END_RE = re.compile(rf"关于|\s*{_YEAR}\s*年|法治政府|依法行政|法治建设")
@@ -154,7 +191,8 @@ def extract_metadata(text: str, page_fields: dict[str, str] | None = None) -> Me
 
     g = gazetteer()
     context = g.mentions(text)
-    title, title_source = _title(head, g), "header"
+    body_lines = [line for line in lines if line.start >= body_start]
+    title, title_source, listed_date = _title(head, body_lines, g)
     if title is None and (page_title := _page_field(page_fields, "title")):
         title, title_source = page_title, "page"
 
@@ -214,6 +252,9 @@ def _head_block(lines: list[_Line]) -> tuple[list[_Line], int]:
             return lines[:i], line.start
         if SALUTATION_RE.fullmatch(line.text) and i + 1 < len(lines):
             return lines[: i + 1], lines[i + 1].start
+    for i, line in enumerate(lines[:HEAD_MAX_LINES]):  # a page of tables: the head ends at the first one
+        if line.text.count("|") >= 2 and i:
+            return lines[:i], line.start
     return [], 0
 
 
@@ -240,25 +281,64 @@ def _starts_with_org(line: str, g: Gazetteer) -> bool:
     return line.startswith(("中共", "中国共产党")) or bool(g.name_at(line)[1])
 
 
-def _title(head: list[_Line], g: Gazetteer) -> str | None:
-    for i, line in enumerate(head):
-        if PROSE_PUNCT_RE.search(line.text) or not TITLE_END_RE.search(line.text):
+def _title(head: list[_Line], body: list[_Line], g: Gazetteer) -> tuple[str | None, str, date | None]:
+    """The title, where it was found, and a listing's date written after it (标题 (2015-04-23))."""
+    texts = [_title_text(line.text) for line in head]
+    for i, text in enumerate(texts):
+        if PROSE_PUNCT_RE.search(text) or not TITLE_END_RE.search(text):
             continue
         first = i
-        # Title lines above: a title that does not start with who reports (关于…), or a party
-        # committee line above a government line (中共XX县委 / XX县人民政府 / 关于…).
-        while first > 0 and _title_fragment(head[first - 1].text) and (
-            not _starts_with_org(head[first].text, g) or re.search(r"委(员会)?$", head[first - 1].text)
+        # Title lines above: a line continuing it (…案件 / 统计分析报告), or the organisation above a
+        # title that starts afresh (中共XX县委 / XX县人民政府 / 关于…; 大同镇人民政府 / 2024年度…报告).
+        while first > 0 and _title_fragment(texts[first - 1]) and (
+            (not TITLE_START_RE.match(texts[first]) and not _starts_with_org(texts[first], g))
+            or (ORG_LINE_RE.fullmatch(texts[first - 1]) and not _starts_with_org(texts[first], g))
+            or re.search(r"委(员会)?$", texts[first - 1])
         ):
             first -= 1
-        title = "".join(line.text for line in head[first: i + 1])
-        if TITLE_TOPIC_RE.search(title):
-            return title
-    return None
+        title = "".join(texts[first: i + 1])
+        if not _title_shape(title):
+            continue
+        if listed := TITLE_TRAILING_DATE_RE.search(head[i].text):  # a listing's entry: the title again follows
+            later, where, _ = _title(head[i + 1:], [], g)
+            return (later or title), where or "header", _parse_date(*listed.groups())
+        return title, "header", None
+    # A title below a covering letter, or run together with chrome or the first sentence.
+    for line in body[:BODY_TITLE_LINES]:
+        text = _title_text(line.text)
+        if _title_shape(text) and TITLE_STRONG_END_RE.search(text) and len(text) <= SHORT_LINE_LEN:
+            return text, "body", None
+        plain = _plain(line.text)
+        for m in EMBEDDED_TITLE_RE.finditer(plain):
+            if PROSE_PUNCT_RE.search(plain, 0, m.start()):
+                break  # inside prose: 现将2022年…情况报告如下 names the report, it is no title
+            if _title_shape(found := _title_text(m.group())):
+                return found, "body", None
+    return None, "", None
+
+
+def _plain(text: str) -> str:
+    return PINYIN_RE.sub("", HTML_ARTEFACT_RE.sub("", text))
+
+
+def _title_text(text: str) -> str:
+    """A line as a title: tags, table rules, a listing's date, a mirror's chrome and artefacts dropped."""
+    text = TITLE_TRAILING_DATE_RE.sub("", _plain(text).strip(" \t|"))
+    text = re.sub(r"目\s*录$", "", text)  # 市商务局2020年度行政执法统计年报 目录: the contents follow
+    text = re.split(r"[.!?•](?=[^.!?•]*$)", text)[-1] if re.search(r"[A-Za-z]{3}", text) else text
+    return HTML_ARTEFACT_RE.sub("", TITLE_TAG_RE.sub("", text)).strip()
+
+
+def _title_shape(text: str) -> bool:
+    """A report's title: short, no sentence punctuation, ending as titles end, about what reports are."""
+    if not (6 <= len(text) <= 120) or PROSE_PUNCT_RE.search(text) or not TITLE_END_RE.search(text):
+        return False
+    return bool(TITLE_TOPIC_RE.search(text) or (TITLE_STRONG_END_RE.search(text) and YEAR_RE.search(text)))
 
 
 def _title_fragment(text: str) -> bool:
     return (len(text) <= 40 and not PROSE_PUNCT_RE.search(text) and not TITLE_END_RE.search(text)
+            and "|" not in text and not OUTLINE_PART_RE.match(text)
             and not DOC_NUMBER_RE.search(text) and not DATE_RE.search(text) and not RED_HEADER_RE.search(text))
 
 
@@ -270,8 +350,12 @@ def _find_issuer(g: Gazetteer, context: Counter, text: str, title: str | None, s
     现将…报告如下, the page's 发布机构/来源; else the body's own voice (全区, 我局) and the regions it names."""
     candidates: list[tuple[str, str]] = []
     subject = TITLE_LEAD_RE.sub("", title or "")  # 关于XX县… / 2022年度XX区… name the subject after a lead
-    if (m := TITLE_ORG_END_RE.search(subject)) and m.start() >= 2:
-        candidates.append((subject[: m.start()], "title"))
+    end = m.start() if (m := TITLE_ORG_END_RE.search(subject)) else len(subject)
+    if m and end >= 2:
+        candidates.append((subject[:end], "title"))
+    if (topic := TITLE_TOPIC_RE.search(subject, 0, end)) and topic.start() >= 2:
+        # 上海市政府信息公开工作年度报告: what precedes the topic, if the longer subject is no name
+        candidates.append((subject[: topic.start()], "title"))
     if signature_orgs:
         candidates.append((" ".join(signature_orgs), "signature"))
     for line in head:
