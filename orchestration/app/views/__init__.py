@@ -1,0 +1,1 @@
+"""The explorer's pages: each module has one `render()` that main.py hands to st.Page."""
