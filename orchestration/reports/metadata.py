@@ -112,9 +112,27 @@ SOURCE_CONFIDENCE = {"title": 0.95, "signature": 0.9, "header": 0.85, "opening":
 DATE_RE = re.compile(rf"({_YEAR})\s*年\s*{_NUM}\s*月\s*{_NUM}\s*日")
 DATE_LINE_RE = re.compile(rf"(.{{0,40}}?)\s*[（(]?\s*{DATE_RE.pattern}\s*[)）]?")
 ISO_DATE_RE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_CLOCK = r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?|\s*\d{1,2}\s*时\s*\d{1,2}\s*分)"
+_ISO = r"((?:19|20)\d{2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})"
+ISO_DATE_LINE_RE = re.compile(rf"(.{{0,40}}?)\s*[（(]?\s*{_ISO}{_CLOCK}?\s*[)）]?")
+# A line that starts with the page's date and time (2019-09-06 15:46 来源: …; 2021年12月22日 04时21分).
+LEADING_DATE_RE = re.compile(rf"\s*(?:{_ISO}|({_YEAR})\s*年\s*{_NUM}\s*月\s*{_NUM}\s*日(?={_CLOCK}))")
+# Labels of the page's dates, best first (metadata_words.csv: page_date, then written_date);
+# not_a_date labels (更新时间, 今天是) are matched only so that they are passed over.
+DATE_LABEL_RANK = {w: i for i, w in enumerate(WORDS["page_date"] + WORDS["written_date"])}
+_DATE_LABELS = "|".join(r"\s*".join(map(re.escape, w))
+                        for w in sorted(DATE_LABEL_RANK.keys() | set(WORDS["not_a_date"]), key=len, reverse=True))
+LABELLED_DATE_RE = re.compile(
+    rf"({_DATE_LABELS})"
+    rf"\s*[\]】]?\s*[:：|]?\s*[\[【]?\s*(?:{_ISO}|({_YEAR})\s*年\s*{_NUM}\s*月\s*{_NUM}\s*日)")
+CHROME_SCAN_CHARS = 1500  # a page's information block is near its top
+DATE_BODY_LINES = 3  # a date line glued to the first lines of the body by the cleaning
 TOP_HEADING_RE = re.compile(r"[一二三四五六七八九十]{1,2}、")
 YEAR_RE = re.compile(rf"({_YEAR})\s*年")
-REPORTED_YEAR_RE = re.compile(rf"现将\s*({_YEAR})\s*年")
+REPORTED_YEAR_RE = re.compile(rf"现将[^，。,；;：:\d]{{0,20}}?({_YEAR})\s*年")  # 现将市民政局2021年度…
+# Any year in the opening, but not a day (2021年8月2日) unless a period starts there (自2023年1月1日至…).
+OPENING_ANY_YEAR_RE = re.compile(rf"({_YEAR})\s*年(?!\s*(?:[2-9]|1[0-2]|[二三四五六七八九十])\s*月|\s*1\s*月\s*(?:[2-9]|[1-3]\d)\s*日)")
+CITED_RE = re.compile(r"《[^》]{0,80}》")  # a document cited by name: its year is not the report's
 OPENING_YEAR_RE = re.compile(rf"({_YEAR})\s*年(?:度|以来)?\s*[，,]")
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号")
 
@@ -204,7 +222,10 @@ def extract_metadata(text: str, page_fields: dict[str, str] | None = None) -> Me
         fixes = [f"ocr_fix:{_slip(wrong, right)}" for wrong, right in issuer.fixes]
         how = ",".join([issuer.source, *(["gazetteer"] if issuer.region else []), *fixes])
         prov["issuer"] = prov["issuer_kind"] = how
-        confidence = SOURCE_CONFIDENCE.get(issuer.source, 0.5) - 0.2 * bool(fixes) - 0.2 * bool(conflicts)
+        # The weakest piece of evidence that went into it (opening+body: the body's), less for a mended
+        # slip or a conflict.
+        confidence = min(SOURCE_CONFIDENCE.get(part, 0.5) for part in issuer.source.split("+")) \
+            - 0.2 * bool(fixes) - 0.2 * bool(conflicts)
         meta.confidence["issuer"] = meta.confidence["issuer_kind"] = round(confidence, 2)
         if issuer.region:
             r = issuer.region
@@ -225,7 +246,9 @@ def extract_metadata(text: str, page_fields: dict[str, str] | None = None) -> Me
     if title:
         meta.title, prov["title"] = title, title_source
 
-    meta.publish_date, prov["publish_date"] = _publish_date(signature_date, head, page_fields)
+    cover = _cover_date(lines, body_start, title) if title_source == "body" else None
+    meta.publish_date, prov["publish_date"] = _publish_date(signature_date, text, head, body_lines, page_fields,
+                                                            listed_date, cover)
     meta.report_year, prov["report_year"] = _report_year(title, text, lines, body_start, meta.publish_date)
     meta.doc_number, prov["doc_number"] = _doc_number(head, page_fields)
     meta.provenance = {k: v for k, v in prov.items() if v}
@@ -382,6 +405,10 @@ def _find_issuer(g: Gazetteer, context: Counter, text: str, title: str | None, s
                     other.region is None or _same_or_below(g, other.region, named.region)):
                 named = _within(other, named.region) if other.region is None else other
                 break
+    if named is not None and named.implied and department_voice and (
+            mentioned := _mentioned_department(g, context, text, department_voice[-1])) and (
+            _same_or_below(g, mentioned.region, named.region)):
+        named = mentioned  # 2020年度湖北省行政复议…统计 by a 厅 that says 我厅 and names itself 湖北省司法厅
     if named is not None and named.name is None and named.region is None:
         # 区司法局, 坪地街道: the region is another candidate's (the title's) or the body's.
         lead = named.lead
@@ -549,7 +576,8 @@ def _issuer_from_body(g: Gazetteer, context: Counter, text: str, named: _Issuer 
         return None
     # Nothing names the issuer: its government, unless the opening speaks as a bureau (我局).
     suffix = named.suffix if named is not None else "" if department_voice else "人民政府"
-    return _Issuer(region.prefix + suffix if suffix else None, suffix, region, (), "body",
+    source = f"{named.source}+body" if named is not None else "body"  # 区司法局 in the opening, 蒙城县 in the body
+    return _Issuer(region.prefix + suffix if suffix else None, suffix, region, (), source,
                    voice="department" if department_voice and not suffix else None)
 
 
@@ -576,24 +604,74 @@ def _parse_date(year: str, month: str, day: str) -> date | None:
         return None
 
 
-def _publish_date(signed: date | None, head: list[_Line], page_fields: dict[str, str]) -> tuple[str | None, str]:
+def _publish_date(signed: date | None, text: str, head: list[_Line], body: list[_Line],
+                  page_fields: dict[str, str], listed: date | None, cover: date | None) -> tuple[str | None, str]:
+    """The signature's date; else the page's labelled dates (发布日期 before 成文日期; never 更新时间 or a
+    banner's 今天是); else a date line at the head (2022-03-29 17:13 来源: …); else the date a listing
+    gives after the title, or the covering letter's."""
     if signed:
         return signed.isoformat(), "signature"
-    for line in head:
-        if (dated := _date_line(line.text)) and not dated[0]:
+    if found := _labelled_date(text[:CHROME_SCAN_CHARS], page_fields):
+        return found
+    for line in [*head, *body[:DATE_BODY_LINES]]:
+        if (dated := _date_line(line.text)) and (not dated[0] or not PROSE_PUNCT_RE.search(dated[0])):
             return dated[1].isoformat(), "header"
-    for value in _page_fields(page_fields, "written_date") + _page_fields(page_fields, "page_date"):
+        if (m := LEADING_DATE_RE.match(line.text)) and (
+                found := _parse_date(*(m.group(1, 2, 3) if m.group(1) else m.group(4, 5, 6)))):
+            return found.isoformat(), "header"
+    for value in _page_fields(page_fields, "page_date") + _page_fields(page_fields, "written_date"):
         m = ISO_DATE_RE.search(value) or DATE_RE.search(value)
         if m and (found := _parse_date(m.group(1), m.group(2), m.group(3))):
             return found.isoformat(), "page"
+    if listed:
+        return listed.isoformat(), "listing"
+    if cover:
+        return cover.isoformat(), "cover_letter"
     return None, ""
+
+
+def _cover_date(lines: list[_Line], body_start: int, title: str | None) -> date | None:
+    """The date a covering letter is signed with, on the lines just above the report's title."""
+    before = []
+    for line in lines:
+        if line.start >= body_start and title and _title_text(line.text) == title:
+            break
+        if line.start >= body_start:
+            before.append(line)
+    else:
+        return None
+    for line in reversed(before[-3:]):
+        if dated := _date_line(line.text):
+            return dated[1]
+    return None
+
+
+def _labelled_date(chrome: str, page_fields: dict[str, str]) -> tuple[str, str] | None:
+    """The best date the page's information block gives: (ISO date, "page:<label>")."""
+    found: dict[str, date] = {}
+    for label, value in page_fields.items():  # the lines the cleaning took out as the page's fields
+        m = ISO_DATE_RE.search(value) or DATE_RE.search(value)
+        if label in DATE_LABEL_RANK and m and (day := _parse_date(m.group(1), m.group(2), m.group(3))):
+            found[label] = day
+    for m in LABELLED_DATE_RE.finditer(chrome):
+        label = re.sub(r"\s", "", m.group(1))
+        if label in DATE_LABEL_RANK and label not in found and (
+                day := _parse_date(*(m.group(2, 3, 4) if m.group(2) else m.group(5, 6, 7)))):
+            found[label] = day
+    if not found:
+        return None
+    label = min(found, key=DATE_LABEL_RANK.__getitem__)
+    return found[label].isoformat(), f"page:{label}"
 
 
 def _date_line(text: str) -> tuple[str, date] | None:
     """A line that is a date, maybe after an organisation's name: (the name, the date)."""
-    if len(text) > SHORT_LINE_LEN or not (m := DATE_LINE_RE.fullmatch(text)):
+    if len(text) > SHORT_LINE_LEN:
         return None
-    found = _parse_date(m.group(2), m.group(3), m.group(4))
+    if (m := DATE_LINE_RE.fullmatch(text)) or (m := ISO_DATE_LINE_RE.fullmatch(text)):
+        found = _parse_date(m.group(2), m.group(3), m.group(4))
+    else:
+        return None
     return (m.group(1).strip(), found) if found else None
 
 
@@ -611,6 +689,8 @@ def _report_year(title: str | None, text: str, lines: list[_Line], body_start: i
     body = text[body_start: body_start + OPENING_CHARS]
     if m := OPENING_YEAR_RE.match(body):
         return _cn_number(m.group(1)), "body"
+    if m := OPENING_ANY_YEAR_RE.search(CITED_RE.sub(lambda c: "_" * len(c.group()), body)):
+        return _cn_number(m.group(1)), "opening"
     if published:
         return int(published[:4]) - (published[5:7] < "10"), "publish_date"  # reports come out early next year
     return None, ""

@@ -69,7 +69,7 @@ def test_web_page_fields_give_the_date_and_the_title_names_its_region_after_the_
             "2022年度梁平区法治政府建设情况报告\n" + BODY.replace("我县", "我区") + "【打印本页】【关闭窗口】\n")
     meta = meta_of(page)
     assert (meta.title, meta.issuer, meta.admin_code) == ("2022年度梁平区法治政府建设情况报告", "重庆市梁平区人民政府", "500155")
-    assert (meta.publish_date, meta.provenance["publish_date"]) == ("2023-03-15", "page")
+    assert (meta.publish_date, meta.provenance["publish_date"]) == ("2023-03-15", "page:发布时间")
 
 
 def test_no_title_region_and_year_from_the_body():
@@ -142,3 +142,67 @@ def test_a_department_the_gazetteer_cannot_place_is_a_department():
 def test_a_bureau_that_never_names_itself_is_a_department_without_a_name():
     meta = meta_of(BODY.replace("2022年，我县", "2022年，我局").replace("我县", "我局"))
     assert (meta.issuer, meta.issuer_kind) == (None, "department")
+
+
+# -- departments, townships, implied regions, page chrome (issue 8) -------------------------------
+def test_a_bureau_named_in_the_opening_without_its_region_takes_the_county_the_body_names():
+    body = BODY.replace("2022年，我县坚持", "2022年以来，县司法局在县委、县政府的坚强领导下，坚持").replace(
+        "主要负责人认真履职", "“蒙城县‘5+N’矛盾化解会商机制”获评示范项目")
+    meta = meta_of(body)
+    assert (meta.issuer, meta.issuer_kind, meta.department, meta.admin_code) == (
+        "蒙城县司法局", "department", "justice", "341622")
+    assert meta.provenance["issuer"].startswith("opening")
+
+
+def test_a_short_department_name_is_read_as_its_official_name():
+    meta = meta_of("孟津区文广旅局2024年度行政执法工作报告\n" + BODY.replace("我县", "我局")
+                   + "洛阳市孟津区文化市场\n")
+    assert (meta.issuer, meta.department) == ("洛阳市孟津区文化广电和旅游局", "culture_tourism")
+
+
+def test_a_bureau_that_says_only_we_is_named_by_the_department_its_text_names():
+    body = BODY.replace("2022年，我县", "2022年，我局").replace(
+        "主要负责人认真履职", "印发《桃源县人力资源和社会保障局行政执法公示办法》")
+    meta = meta_of(body)
+    assert (meta.issuer, meta.issuer_kind, meta.admin_code) == ("桃源县人力资源和社会保障局", "department", "430725")
+
+
+def test_a_street_office_is_a_government_of_its_district_without_a_code():
+    meta = meta_of("坪地街道2021年法治政府建设年度报告\n" + BODY.replace("2022年，我县", "2021年，在区委、区政府的领导下，坪地街道")
+                   + "参加龙岗区执法比武。\n")
+    assert (meta.issuer, meta.issuer_kind, meta.department) == ("深圳市龙岗区坪地街道办事处", "government", "street_office")
+    assert (meta.province, meta.city, meta.county, meta.admin_code) == ("广东省", "深圳市", "龙岗区", None)
+
+
+def test_a_province_that_speaks_of_itself():
+    meta = meta_of(BODY.replace("2022年，我县", "2022年，黑龙江省").replace("我县", "我省"))
+    assert (meta.issuer, meta.issuer_kind, meta.admin_code) == ("黑龙江省人民政府", "government", "230000")
+
+
+def test_a_short_name_with_its_level_word_is_the_autonomous_prefecture():
+    meta = meta_of("黔西南州人民政府关于2020年度法治政府建设情况的报告\n" + BODY)
+    assert (meta.issuer, meta.admin_code) == ("黔西南布依族苗族自治州人民政府", "522300")
+
+
+@pytest.mark.parametrize(("chrome", "date", "how"), [
+    ("[ 成文日期 ] 2023-03-02 [ 发布日期 ] 2023-03-03\n", "2023-03-03", "page:发布日期"),
+    ("今天是2024年3月5日 星期二\n更新时间:2022-10-21 09:15:36\n", None, ""),
+    ("2019-09-06 15:46     来源:市司法局\n", "2019-09-06", "header"),
+])
+def test_dates_from_page_chrome(chrome, date, how):
+    meta = meta_of(chrome + "长兴县人民政府关于2022年度法治政府建设情况的报告\n" + BODY)
+    assert (meta.publish_date, meta.provenance.get("publish_date", "")) == (date, how)
+
+
+def test_a_covering_letters_date_is_the_publish_date():
+    meta = meta_of("中共长兴县委、长兴县人民政府：\n现将《长兴县司法局2022年度法治政府建设工作报告》予以呈报，请审阅。\n"
+                   "长兴县司法局\n2023年1月29日\n长兴县司法局2022年度法治政府建设工作报告\n" + BODY.replace("我县", "我局"))
+    assert (meta.title, meta.issuer, meta.publish_date) == (
+        "长兴县司法局2022年度法治政府建设工作报告", "长兴县司法局", "2023-01-29")
+
+
+def test_regions_that_disagree_are_recorded():
+    meta = meta_of("长兴县人民政府关于2022年度法治政府建设情况的报告\n" + BODY + "\n临海市人民政府\n2023年2月10日\n")
+    assert meta.issuer == "长兴县人民政府"
+    assert meta.provenance["conflicts"] == "title:长兴县|signature:临海市"
+    assert meta.confidence["issuer"] < 0.95
