@@ -200,7 +200,7 @@ class _Sentence:
                 or ctx.paragraph_domain
             )
             assigning = not (self.domain_hits or inherited) and any(
-                p.before.search(text, self.s, q.start) for p in pt.domain_patterns() for q in quantities
+                pt.may_hold(p, text, self.s, (q.start, q.end)) for p in pt.domain_patterns() for q in quantities
             )
             if self.domain_hits or inherited or assigning:  # jieba, the slow step, only where a fact may be
                 marks = [q.start for q in quantities] + zeros
@@ -230,8 +230,11 @@ class _Sentence:
             if w.older:
                 w.measure, w.rule = OTHER, "older-baseline"
             self._year(w, pairs.get(id(w)))
-            if w.kind == "value" and w.year and ctx.year_known and ctx.report_year and w.year > ctx.report_year:
-                w.kind = "target"  # a number for a year still to come is a goal
+            # A number for a year still to come, in a sentence that sets goals, is a goal (a report
+            # published in 2024 may well give 2024年1-3月 results).
+            later = w.year and ctx.year_known and ctx.report_year and w.year > ctx.report_year
+            if w.kind == "value" and later and self.cues("target", self.s, self.e):
+                w.kind = "target"
             done.append(w)
         if opening:  # 2022年,全区…: later sentences of the paragraph are about that year too
             ctx.paragraph_year = opening

@@ -155,8 +155,15 @@ def patterns() -> list[Pattern]:
 @cache
 def domain_patterns() -> list[Pattern]:
     """Patterns that may give a number a domain where the sentence names none."""
-    return [p for p in patterns() if p.before is not None and p.assigns.get("domain") not in (None, "paragraph")
+    return [p for p in patterns() if p.assigns.get("domain") not in (None, "paragraph")
             and (not p.domains or NO_DOMAIN in p.domains)]
+
+
+def may_hold(p: Pattern, text: str, start: int, num: tuple[int, int]) -> bool:
+    """A quick test, before the sentence is read: could `p` hold for the number (from `start` on)?"""
+    return (p.before is None or p.before.search(text, start, num[0]) is not None) and (
+        p.after is None or p.after.match(text, num[1]) is not None
+    )
 
 
 def match(
