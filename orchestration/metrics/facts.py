@@ -6,11 +6,13 @@ import re
 from bisect import bisect_left
 from dataclasses import asdict, dataclass
 
+from orchestration import settings
 from orchestration.metrics import clauses
 from orchestration.metrics.classify import Context, classify_sentence
 from orchestration.metrics.cues import OTHER
 from orchestration.metrics.numbers import find_quantities, normalise
 from orchestration.metrics.scope import ScopeReader
+from orchestration.metrics.tables import Table, find_tables, table_reader
 from orchestration.metrics.vocabulary import vocabulary
 from orchestration.reports.parsed import ParsedReport
 
@@ -70,7 +72,9 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
         year = int(first[1]) if first else None
     ctx = Context(report_year=year, scope=scope, plan=_plan(report), year_known=report.report_year is not None)
 
-    quantities = find_quantities(text, vocab)
+    # Table cells are read by the table reader; the prose engine reads what is outside them.
+    tables = find_tables(text)
+    quantities = [q for q in find_quantities(text, vocab) if not _in_tables(q.start, tables)]
     starts = [q.start for q in quantities]
     facts, seen = [], set()
     for start, end, paragraph in clauses.sentences(text):
@@ -94,4 +98,30 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
                     outline_part=section.outline_part if section else None, rule=f.rule,
                 )
             )
-    return facts
+    facts.extend(_table_facts(report, text, tables, year, facts))
+    return sorted(facts, key=lambda f: f.start)
+
+
+def _in_tables(pos: int, tables: list[Table]) -> bool:
+    return any(t.start <= pos < t.end for t in tables)
+
+
+def _table_facts(report: ParsedReport, text: str, tables: list[Table], year: int | None, prose: list[Fact]):
+    """Facts of the table cells. A cell that restates a number of the prose (the same measure, value
+    and year; a table's total is often the sentence before it) is that fact, not a second one."""
+    reader = table_reader(vocabulary(), settings.VOCABULARY_DIR / "table_words.csv")
+    stated = {(f.domain, f.measure, f.kind, f.value, f.year) for f in prose if f.measure != OTHER}
+    for table in tables:
+        for c in reader.read(text, table, year):
+            key = (c.domain, c.measure, c.kind, c.value, c.year)
+            if c.measure != OTHER and key in stated:
+                continue
+            stated.add(key)
+            section = report.section_at(c.start)
+            yield Fact(
+                report_id=report.report_id, file=report.file, domain=c.domain, measure=c.measure, kind=c.kind,
+                value=c.value, unit=c.unit, approx=False, year=c.year, scope=c.scope,
+                quote=report.text[c.start:c.end], start=c.start, end=c.end,
+                section_id=section.section_id if section else None,
+                outline_part=section.outline_part if section else None, rule="table",
+            )

@@ -17,6 +17,7 @@ import csv
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from orchestration.metrics.vocabulary import Vocabulary
@@ -74,6 +75,12 @@ class TableWords:
 
     def ends(self, role: str, text: str) -> bool:
         return any(text.endswith(w) for w in self.roles.get(role, ()))
+
+
+@cache
+def table_reader(vocab: Vocabulary, words_file: Path) -> TableReader:
+    """One reader per process and vocabulary."""
+    return TableReader(vocab, load_table_words(words_file))
 
 
 def load_table_words(path: Path) -> TableWords:
