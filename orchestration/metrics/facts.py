@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from orchestration import settings
 from orchestration.metrics import clauses
@@ -13,10 +13,11 @@ from orchestration.metrics.cues import OTHER
 from orchestration.metrics.numbers import find_quantities, normalise
 from orchestration.metrics.scope import ScopeReader
 from orchestration.metrics.tables import Table, find_tables, table_reader
-from orchestration.metrics.vocabulary import vocabulary
+from orchestration.metrics.vocabulary import alternation, vocabulary
 from orchestration.reports.parsed import ParsedReport
 
 KINDS = ("value", "change", "target")
+_RATES = ("percent", "percentage_point")
 _HEADING_YEAR = re.compile(r"((?:19|20)\d{2})[ \t]*年")
 # The year a text without a known report year covers: the first year it names that is not a span.
 _COVERED_YEAR = re.compile(r"((?:19|20)\d{2})[ \t]*年(?!以来|以前|前|起|至今|[ \t]*[-~至到])")
@@ -76,17 +77,28 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
     tables = find_tables(text)
     quantities = [q for q in find_quantities(text, vocab) if not _in_tables(q.start, tables)]
     starts = [q.start for q in quantities]
+    subset = re.compile(alternation(vocab.words("subset")))
     facts, seen = [], set()
     for start, end, paragraph in clauses.sentences(text):
         if paragraph != ctx.paragraph:
             ctx.paragraph, ctx.subject, ctx.subject_domain, ctx.paragraph_year = paragraph, None, None, None
             ctx.last_measures, ctx.paragraph_domain = {}, None
+            totals: dict[tuple, tuple[float, int]] = {}
         inside = quantities[bisect_left(starts, start):bisect_left(starts, end)]
         for f in classify_sentence(text, (start, end), inside, vocab, ctx):
             key = (f.domain, f.measure, f.kind, f.value, f.year, f.scope)
             if f.measure != OTHER and key in seen:
                 continue
             seen.add(key)
+            if f.measure != OTHER and f.kind == "value" and f.unit not in _RATES:
+                # 调解组织3.1万个,其中村级调委会2.6万个: a smaller count of the same measure, year and
+                # scope after a subset word (其中, 含) later in the paragraph is a part of the total.
+                series = (f.domain, f.measure, f.year, f.scope, f.unit)
+                total, at = totals.get(series, (None, 0))
+                if total is not None and f.value < total and subset.search(text, at, f.quote[0]):
+                    f = replace(f, measure=OTHER, rule=f"part-of-total/{f.rule}")
+                elif total is None or f.value >= total:
+                    totals[series] = (f.value, f.quote[1])
             qs, qe = f.quote
             section = report.section_at(qs)
             facts.append(
@@ -107,14 +119,16 @@ def _in_tables(pos: int, tables: list[Table]) -> bool:
 
 
 def _table_facts(report: ParsedReport, text: str, tables: list[Table], year: int | None, prose: list[Fact]):
-    """Facts of the table cells. A cell that restates a number of the prose (the same measure, value
-    and year; a table's total is often the sentence before it) is that fact, not a second one."""
+    """Facts of the table cells. A cell that restates a number of the prose is that fact, not a second
+    one: a body's row when the prose gives the body the same number, a total row (no scope) when the
+    prose gives the same number to anyone (the sentence before a table often states its total)."""
     reader = table_reader(vocabulary(), settings.VOCABULARY_DIR / "table_words.csv")
-    stated = {(f.domain, f.measure, f.kind, f.value, f.year) for f in prose if f.measure != OTHER}
+    stated = {(f.domain, f.measure, f.kind, f.value, f.year, f.scope) for f in prose if f.measure != OTHER}
+    totals = {key[:5] for key in stated}
     for table in tables:
         for c in reader.read(text, table, year):
-            key = (c.domain, c.measure, c.kind, c.value, c.year)
-            if c.measure != OTHER and key in stated:
+            key = (c.domain, c.measure, c.kind, c.value, c.year, c.scope)
+            if c.measure != OTHER and (key in stated or c.scope is None and key[:5] in totals):
                 continue
             stated.add(key)
             section = report.section_at(c.start)

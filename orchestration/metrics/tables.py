@@ -22,7 +22,9 @@ from pathlib import Path
 
 from orchestration.metrics.vocabulary import Vocabulary
 
-_NUMBER = re.compile(r"([-+]?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)[ \t]*(%?)")
+# A number cell: digits, a percent sign or a short measure word (75件), never a date (2019年, 12月).
+_NUMBER = re.compile(r"([-+]?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)[ \t]*(%?)([万亿])?(?:(?![年月日])[\u4e00-\u9fff]{1,2})?")
+_MULTIPLIERS = {"万": 1e4, "亿": 1e8}
 _YEAR = re.compile(r"((?:19|20)\d{2})[ \t]*年?(?!\d)")
 _BASELINE_MARKS = set("比较与从由自")
 _TABS = re.compile(r"[ \u3000]*\t[ \t\u3000]*")
@@ -96,7 +98,7 @@ def number(cell: str) -> tuple[float, bool] | None:
     m = _NUMBER.fullmatch(cell)
     if not m:
         return None
-    value = float(m[2].replace(",", ""))
+    value = float(m[2].replace(",", "")) * _MULTIPLIERS.get(m[4], 1)
     return (-value if m[1] == "-" else value), bool(m[3])
 
 
@@ -319,7 +321,9 @@ class TableReader:
         context_year = next((int(m[1]) for m in reversed(list(_YEAR.finditer(before)))
                              if before[m.start() - 1:m.start()] not in _BASELINE_MARKS), None)
         value, percent = read
-        domain = self._domain(label, column, caption, before)
+        # A column may name a category (行政处罚 among the matters a reconsideration is about): the
+        # caption speaks for the table before a column does.
+        domain = self._domain(label, caption, column, before)
         if domain is None:
             return None
         year = next((int(m[1]) for m in _YEAR.finditer(column)), None)
@@ -339,7 +343,7 @@ class TableReader:
             measure, scope = self._measure(domain, column) or self._measure(domain, caption), label
         else:
             measure = "other"  # a category of a breakdown: a part, never a total
-        if self.words.has("share", column) or measure is None:
+        if self.words.has("share", column) or self.words.has("share", label) or measure is None:
             measure = "other"
         unit = self.vocab.measure_units.get((domain, measure), "case")
         if percent and unit != "percent":
