@@ -154,3 +154,15 @@ def test_a_text_without_a_report_year_takes_the_first_year_it_names():
 def test_a_year_opening_a_sentence_carries_through_the_paragraph():
     text = "2021年,全市新收行政复议申请300件。其中,审结280件。\n全年审结行政诉讼案件40件。"
     assert [(f.value, f.year) for f in extract_facts(report(text))] == [(300, 2021), (280, 2021), (40, 2023)]
+
+
+def test_a_smaller_count_after_qizhong_is_a_part_of_the_total():
+    text = "全县共有人民调解组织300个,其中村(社区)调委会260个,乡镇调委会30个。"
+    assert [(f.measure, f.value) for f in extract_facts(report(text))] == [
+        ("organisations", 300), ("other", 260), ("other", 30),
+    ]
+
+
+def test_sibling_counts_without_qizhong_stay_facts():
+    text = "全区建立基层调解组织439个,行业性调解组织14个。"
+    assert [(f.measure, f.value) for f in extract_facts(report(text))] == [("organisations", 439), ("organisations", 14)]
