@@ -31,7 +31,7 @@ _TABS = re.compile(r"[ \u3000]*\t[ \t\u3000]*")
 _ALIGNED = re.compile(r"(?<=\S)[ \u3000]{2,}(?=\S)")
 _SEPARATOR_ROW = re.compile(r"^[\s|:\-]+$")
 # A line of a cell-a-line table: short, and no sentence punctuation inside.
-_CELL_LINE = re.compile(r"^[^,;:。!?]{1,20}$")
+_CELL_LINE = re.compile(r"^[^,;:。!?]{1,30}$")
 _SPACE = " \t\u3000"
 MIN_CELL_RUN = 8  # fewer lines than this are a list or a signature, not a table
 CONTEXT_BEFORE = 300  # characters before a table searched for its domain
@@ -225,7 +225,10 @@ def _cell_table(text: str, run: list[Cell]) -> Table | None:
     found = []
     for head_end in (k, k - 1):
         for skip in range(0, max(0, head_end - 2) + 1):
-            caption = run[skip - 1] if skip else _caption(text, run[0].start)
+            caption = _caption(text, run[0].start)
+            if skip:  # the short lines before the header belong to the caption (表一:… / (单位:件))
+                first = caption or run[0]
+                caption = Cell(first.start, run[skip - 1].end, "".join(c.text for c in [caption, *run[:skip]] if c))
             table = _cell_table_from(run[skip:head_end], run[head_end:], caption)
             if table:
                 found.append((sum(len(row) for row in table.rows), -skip, table))
@@ -247,6 +250,8 @@ def _cell_table_from(header: list[Cell], body: list[Cell], caption: Cell | None)
     p = _period([c.text for c in header])
     rows, label, values = [], [], []
     for cell in body:
+        if number(cell.text) and not label and not values and number(cell.text) == (len(rows) + 1, False):
+            continue  # the row's number (序号: 1, 2, 3 …) before its label
         if number(cell.text):
             values.append(cell)
             if len(values) == p and label:
@@ -343,7 +348,8 @@ class TableReader:
             measure, scope = self._measure(domain, column) or self._measure(domain, caption), label
         else:
             measure = "other"  # a category of a breakdown: a part, never a total
-        if self.words.has("share", column) or self.words.has("share", label) or measure is None:
+        if self.words.has("share", column) or self.words.has("share", label) or measure is None \
+                or self.words.has("sum_column", column):  # a 总计 column adds other columns up: no measure's value
             measure = "other"
         unit = self.vocab.measure_units.get((domain, measure), "case")
         if percent and unit != "percent":

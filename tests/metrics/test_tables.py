@@ -93,6 +93,18 @@ def test_label_over_two_lines_and_header_without_label_column(reader):
     assert all(f.year == 2020 for f in facts)
 
 
+def test_numbered_rows_and_a_sum_column(reader):
+    cells = ["序号", "法院", "旧存", "新收", "总计", "2021年同期新收",
+             "1", "中院", "41", "85", "126", "159", "2", "文峰", "35", "152", "187", "150",
+             "3", "北关", "10", "59", "69", "74"]
+    text = "表一:2022年全市法院新收一审行政案件情况\n" + "\n".join(cells) + "\n"
+    _, facts = read(reader, text, report_year=2022)
+    cases = {(f.scope, f.year, f.value) for f in facts if f.measure == "cases"}
+    assert {("文峰", 2022, 152), ("文峰", 2021, 150), ("北关", 2021, 74)} <= cases
+    assert not any(f.value in (126, 187, 69) and f.measure != "other" for f in facts)  # 总计 adds columns up
+    assert not any(f.value in (1, 2, 3) for f in facts)  # row numbers
+
+
 def test_a_breakdown_by_category_is_a_part(reader):
     text = "行政复议案件类型如下:\n类别 | 受理数 |\n治安管理类 | 13 |\n投诉举报类 | 21 |\n"
     _, facts = read(reader, text)
@@ -107,7 +119,7 @@ def test_prose_and_page_furniture_are_no_tables(reader):
 
 
 def test_every_table_word_has_an_example_that_uses_it():
-    roles = {"total", "share", "change", "row_number", "body_column", "body_suffix"}
+    roles = {"total", "sum_column", "share", "change", "row_number", "body_column", "body_suffix"}
     with open(WORDS_FILE, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert {r["role"] for r in rows} == roles
