@@ -125,3 +125,27 @@ def test_every_table_word_has_an_example_that_uses_it():
     assert {r["role"] for r in rows} == roles
     for row in rows:
         assert row["word"] in row["example"], row
+
+
+def test_a_word_table_is_read_through_the_whole_reader(tmp_path):
+    import docx
+
+    from orchestration.metrics.facts import extract_facts
+    from orchestration.reports.parsed import parse_report
+    from orchestration.reports.raw import read_report
+
+    document = docx.Document()
+    document.add_paragraph("某某县司法局2023年法治政府建设年度报告")
+    document.add_paragraph("2023年,我县行政复议工作稳步推进,全年共收到行政复议申请45件,具体情况如下表。")
+    document.add_paragraph("表1:2023年行政复议案件审结情况")
+    table = document.add_table(rows=4, cols=3)
+    for r, row in enumerate([("处理方式", "数量", "比例"), ("维持", "20", "50.0%"), ("驳回", "12", "30.0%"),
+                             ("撤销", "8", "20.0%")]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    document.add_paragraph("二、存在的不足。一些行政机关负责人出庭应诉的意识仍需加强。")
+    path = tmp_path / "report.docx"
+    document.save(path)
+    report = parse_report(read_report(path))
+    facts = {(f.measure, f.value, f.year) for f in extract_facts(report) if f.rule == "table"}
+    assert {("cases_upheld", 20, 2023), ("cases_rejected", 12, 2023), ("cases_revoked", 8, 2023)} <= facts
