@@ -86,10 +86,6 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
             totals: dict[tuple, tuple[float, int]] = {}
         inside = quantities[bisect_left(starts, start):bisect_left(starts, end)]
         for f in classify_sentence(text, (start, end), inside, vocab, ctx):
-            key = (f.domain, f.measure, f.kind, f.value, f.year, f.scope)
-            if f.measure != OTHER and key in seen:
-                continue
-            seen.add(key)
             if f.measure != OTHER and f.kind == "value" and f.unit not in _RATES:
                 # 调解组织3.1万个,其中村级调委会2.6万个: a smaller count of the same measure, year and
                 # scope after a subset word (其中, 含) later in the paragraph is a part of the total.
@@ -99,6 +95,10 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
                     f = replace(f, measure=OTHER, rule=f"part-of-total/{f.rule}")
                 elif total is None or f.value >= total:
                     totals[series] = (f.value, f.quote[1])
+            key = (f.domain, f.measure, f.kind, f.value, f.year, f.scope)
+            if f.measure != OTHER and key in seen:
+                continue
+            seen.add(key)
             qs, qe = f.quote
             section = report.section_at(qs)
             facts.append(
