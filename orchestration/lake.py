@@ -35,7 +35,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "report_id": pl.String, "path": pl.String, "file_name": pl.String, "text": pl.String,
         "title": pl.String, "issuer": pl.String, "issuer_kind": pl.String, "province": pl.String,
         "city": pl.String, "county": pl.String, "admin_code": pl.String, "report_year": pl.Int32,
-        "publish_date": pl.String, "doc_number": pl.String,
+        "publish_date": pl.String, "doc_number": pl.String, "issuer_department": pl.String,
         "provenance": pl.List(pl.Struct({"field": pl.String, "method": pl.String})),
         "sections": pl.List(SECTION), "sentences": pl.List(SENTENCE),
         # Runs leading from the clean text back to the raw text (ParsedReport.raw_span).

@@ -108,6 +108,12 @@ OPENING_CHARS = 400  # the opening paragraph, where a report says who speaks
 # How far each piece of evidence is trusted, as the confidence of the fields it decides.
 SOURCE_CONFIDENCE = {"title": 0.95, "signature": 0.9, "header": 0.85, "opening": 0.8, "page": 0.7,
                      "body": 0.6, "mentions": 0.5}
+FIELD_CONFIDENCE = {
+    "title": {"header": 0.9, "body": 0.75, "page": 0.7},
+    "report_year": {"title": 0.95, "body": 0.85, "heading": 0.8, "opening": 0.65, "publish_date": 0.5},
+    "publish_date": {"signature": 0.9, "page": 0.85, "cover_letter": 0.8, "header": 0.75, "listing": 0.7},
+    "doc_number": {"header": 0.9, "page": 0.85},
+}
 
 DATE_RE = re.compile(rf"({_YEAR})\s*年\s*{_NUM}\s*月\s*{_NUM}\s*日")
 DATE_LINE_RE = re.compile(rf"(.{{0,40}}?)\s*[（(]?\s*{DATE_RE.pattern}\s*[)）]?")
@@ -222,6 +228,8 @@ def extract_metadata(text: str, page_fields: dict[str, str] | None = None) -> Me
         fixes = [f"ocr_fix:{_slip(wrong, right)}" for wrong, right in issuer.fixes]
         how = ",".join([issuer.source, *(["gazetteer"] if issuer.region else []), *fixes])
         prov["issuer"] = prov["issuer_kind"] = how
+        if meta.department:
+            prov["issuer_department"] = "departments"  # the seed's kind of the issuer's name
         # The weakest piece of evidence that went into it (opening+body: the body's), less for a mended
         # slip or a conflict.
         confidence = min(SOURCE_CONFIDENCE.get(part, 0.5) for part in issuer.source.split("+")) \
@@ -252,6 +260,9 @@ def extract_metadata(text: str, page_fields: dict[str, str] | None = None) -> Me
     meta.report_year, prov["report_year"] = _report_year(title, text, lines, body_start, meta.publish_date)
     meta.doc_number, prov["doc_number"] = _doc_number(head, page_fields)
     meta.provenance = {k: v for k, v in prov.items() if v}
+    for name, how in meta.provenance.items():
+        if name in FIELD_CONFIDENCE and name not in meta.confidence:
+            meta.confidence[name] = FIELD_CONFIDENCE[name].get(re.split(r"[,:+]", how)[0], 0.5)
     return meta
 
 

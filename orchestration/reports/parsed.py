@@ -42,7 +42,11 @@ class ParsedReport:
     report_year: int | None = None  # the year reported on
     publish_date: str | None = None  # ISO date
     doc_number: str | None = None  # 文号
-    # How each metadata field was found: "title", "header", "signature", "body", ...
+    # The issuer's kind of body, a key of the departments seed: justice, market_regulation, government ...
+    issuer_department: str | None = None
+    # How each metadata field was found: "title", "header", "signature", "body", ...; also
+    # "confidence.<field>" (0-1, from the evidence that decided it) and "conflicts" (evidence that
+    # named regions that cannot both be right, e.g. "title:长兴县|signature:临海市").
     provenance: dict[str, str] = field(default_factory=dict)
     sections: list[Section] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
@@ -51,7 +55,7 @@ class ParsedReport:
 
     METADATA_FIELDS = (
         "title", "issuer", "issuer_kind", "province", "city", "county",
-        "admin_code", "report_year", "publish_date", "doc_number",
+        "admin_code", "report_year", "publish_date", "doc_number", "issuer_department",
     )
 
     def metadata(self) -> dict:
@@ -82,8 +86,9 @@ def parse_report(raw: RawReport) -> ParsedReport:
     sections = find_sections(cleaned.text, meta.body_start, meta.body_end, cleaned.markdown_headings)
     return ParsedReport(
         report_id=raw.report_id, file=raw.file_name, path=raw.path, text=cleaned.text,
-        **{name: getattr(meta, name) for name in ParsedReport.METADATA_FIELDS},
-        provenance=meta.provenance,
+        **{name: getattr(meta, name) for name in ParsedReport.METADATA_FIELDS if name != "issuer_department"},
+        issuer_department=meta.department,
+        provenance={**meta.provenance, **{f"confidence.{k}": f"{v:.2f}" for k, v in meta.confidence.items()}},
         sections=sections,
         sentences=split_sentences(cleaned.text, sections),
         offset_map=list(cleaned.offset_map),

@@ -13,6 +13,7 @@ select
     r.title,
     r.issuer,
     r.issuer_kind,
+    r.issuer_department,
     r.province,
     r.city,
     r.county,

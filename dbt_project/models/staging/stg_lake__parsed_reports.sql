@@ -6,6 +6,7 @@ select
     nullif(trim(title), '') as title,
     issuer,
     issuer_kind,
+    issuer_department,
     province,
     city,
     county,
