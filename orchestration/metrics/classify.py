@@ -34,7 +34,7 @@ _TARGET_YEAR = re.compile(r"[ \t,]*(?:到|在|于)?(?:(?:19|20)\d{2}[ \t]*年(?:
 _NUMBERISH = re.compile(r"[\d.,%]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Where the noun a number counts ends: 22项事项下放至镇街 counts 事项, not 镇街.
-_NOUN_END = re.compile(r"[,;:、()“”\"《》至到给向由在于对和与及]")
+_NOUN_END = re.compile(r"[,;:、()“”\"《》至到给向由在于对和与及的]")
 # Units a measure of the given usual unit may also be counted in (检查医疗机构400家 counts inspections).
 _ALSO_FITS = {"times": {"org", "person_time", "person"}}
 # 个 of no particular noun may count organisations (调解组织439个), 件 documents (备案32件); otherwise

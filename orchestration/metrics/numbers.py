@@ -31,6 +31,7 @@ _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
 _MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3}
 # Characters that make a digit run part of a code, a date, a formula or an ordinal, not a count.
 _GLUED_BEFORE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-+/×#_第")
+_BROKEN = re.compile(r"\d[·・]?\d*[ \t]+\Z|\d[·・]\Z")
 _CLAUSE_END = set(",;:.!?、。)\"”’ \t\n")
 
 
@@ -95,6 +96,8 @@ def find_quantities(text: str, vocab: Vocabulary) -> list[Quantity]:
             continue
         if text.endswith(":", 0, m.start(group)) and text[m.start(group) - 2:m.start(group) - 1].isdigit():
             continue  # 14:30 is a time; after 审结: (no digit before the colon) a count follows
+        if _BROKEN.search(text, max(0, m.start(group) - 4), m.start(group)):
+            continue  # 99·5 9%: the tail of a number the conversion broke apart; unreadable
         spoken = not (digits[0].isdigit() or pct or m["inner"] or m["inner0"] or text[m.end():m.end() + 1] in _CLAUSE_END)
         if spoken and (len(digits) == 1 or (_number(digits, pct) or 0) <= 10):
             continue  # 三项制度, 一次办, 两个确立: names; a small Chinese count stands at the clause end

@@ -20,7 +20,7 @@ _DEPARTMENT = r"(?:{regions}区|市|县|州|旗)[\u4e00-\u9fff]{{0,10}}?(?:委�
 # 江南街道, 杜桥镇: a place below the issuer (镇(街道) and 镇级 are no names).
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|镇|乡)(?![镇街村级乡区域(])")
 # Words and function characters that make a match a phrase (深化乡镇, 每个乡镇, 于建立镇), not a name.
-_NOT_IN_NAME = re.compile(r"[的和与及、等各全级其每个对将把向从了是于]|乡镇|镇街|街镇")
+_NOT_IN_NAME = re.compile(r"[的和与及、等各全级其每个对将把向从了是于]|乡镇|镇街|街镇|街道镇|镇街道")
 _LOCATIVE = re.compile(r"[在由]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Time words that may open a clause before its subject (2023年全市受理…, 今年以来区卫健局…).
