@@ -24,7 +24,7 @@ from pathlib import Path
 
 from orchestration.reports.clean import PAGE_FIELDS as PAGE_FIELD_ROLES
 from orchestration.reports.departments import vocabulary
-from orchestration.reports.regions import MENTION_SCAN_CHARS, Gazetteer, Match, Region, gazetteer
+from orchestration.reports.regions import MENTION_SCAN_CHARS, ZONE_WORDS, Gazetteer, Match, Region, gazetteer
 from orchestration.reports.sections import outline_cue, starts_with_heading_number
 
 HEAD_MAX_LINES = 30  # the title block is never further down than this
@@ -81,6 +81,9 @@ ORG_END = r"(人民政府|政府|委员会|委|会|局|厅|办公室|办事处|�
 TOWNSHIP_RE = re.compile(r"(人民政府)?[\u4e00-\u9fff]{1,12}?(街道|镇|乡)(办事处|人民政府|政府)?$")
 # An opening that starts with a township's name (坪地街道全面贯彻…, 棣棠乡在县委…): (the name before the level).
 TOWNSHIP_START_RE = re.compile(r"(?![全我本])([\u4e00-\u9fff]{2,8}?)(?:街道办事处|街道|镇人民政府|乡人民政府|镇|乡)(?![政府党委村])")
+# A development zone's body (高新区综合治理局, 经济开发区管委会): no division, so no code; named after its city.
+ZONE_START_RE = re.compile(rf"[\u4e00-\u9fff]{{0,8}}?(?:{'|'.join(ZONE_WORDS)})")
+TOWNSHIP_SHORT_RE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:街道|镇|乡)")
 DEPARTMENT_SCAN_CHARS = 20_000  # where a department report names itself, if it does
 ORG_LINE_RE = re.compile(rf"[\u4e00-\u9fff（）()\s]{{2,40}}{ORG_END}")
 ORG_END_RE = re.compile(f"{ORG_END}$")
@@ -200,6 +203,10 @@ class _Issuer:
         return written.department.key if written else None
 
     @property
+    def zone(self) -> bool:
+        return bool(ZONE_START_RE.match(self.suffix))
+
+    @property
     def township(self) -> bool:
         """A township's or street office's government: below the county, so without a code of its own."""
         return bool(TOWNSHIP_RE.match(self.suffix))
@@ -242,7 +249,7 @@ def extract_metadata(text: str, page_fields: dict[str, str] | None = None) -> Me
             meta.province = r.province
             meta.city = r.city if r.city and r.city != r.province else None
             meta.county = r.county or None
-            meta.admin_code = None if issuer.township else r.code
+            meta.admin_code = None if issuer.township or issuer.zone else r.code
             for name in ("province", "city", "county", "admin_code"):
                 prov[name] = how
                 meta.confidence[name] = meta.confidence["issuer"]
@@ -485,13 +492,13 @@ def _opening_orgs(g: Gazetteer, context: Counter, text: str, body_start: int) ->
 
 
 def _org_at_start(g: Gazetteer, context: Counter, clause: str) -> str | None:
-    if (m := TOWNSHIP_START_RE.match(clause)) and not g.by_name.get(m.group(1)):
-        return m.group()
     for start, end, _ in vocabulary().find(clause, 0, 40):
         prefix = clause[:start]
-        if _region_prefix(g, context, prefix):
-            return clause[:end]
+        if _region_prefix(g, context, prefix) or TOWNSHIP_SHORT_RE.fullmatch(prefix) or ZONE_START_RE.fullmatch(prefix):
+            return clause[:end]  # 绍兴市司法局, 县司法局, 渝中区政府, 东城街道, 白鹤街道综合行政执法队
         break
+    if (m := TOWNSHIP_START_RE.match(clause)) and not g.by_name.get(m.group(1)):
+        return m.group()  # 棣棠乡在县委…, 聚奎镇全面…
     match = g.resolve(clause, context)
     if match and match.end >= 2 and not vocabulary().canonical(clause[match.end: match.end + 1]):
         return clause[: match.end]  # a region that speaks for itself: its government
@@ -579,6 +586,10 @@ def _issuer_from_body(g: Gazetteer, context: Counter, text: str, named: _Issuer 
     if ending is None and voices:
         ending = voices.most_common(1)[0][0]
     region = g.infer(context, ending) if ending else None
+    if named is not None and named.zone and (city := g.infer(context, "市")) and city.level == "city":
+        # 高新区综治局 in a text about 珠海: the zone is named after its city (珠海高新区)
+        return replace(named, name=(city.short_name or city.name) + named.suffix, region=city,
+                       source=f"{named.source}+body")
     if named is not None and named.township:  # a township's county: 区委、区政府, and the county it names
         endings = Counter(a or b for a, b in said)
         region = next((r for v, _ in endings.most_common() if v in "区县市旗" and (r := g.infer(context, v))

@@ -206,3 +206,21 @@ def test_regions_that_disagree_are_recorded():
     assert meta.issuer == "长兴县人民政府"
     assert meta.provenance["conflicts"] == "title:长兴县|signature:临海市"
     assert meta.confidence["issuer"] < 0.95
+
+
+def test_a_zones_bureau_is_named_after_its_city_without_a_code():
+    meta = meta_of("高新区综治局2021年法治政府建设年度报告\n" + BODY.replace("2022年，我县", "2021年，高新区综治局")
+                   + "参加珠海市综治工作会议。\n")
+    assert (meta.issuer, meta.issuer_kind, meta.city, meta.county, meta.admin_code) == (
+        "珠海高新区综合治理局", "department", "珠海市", None, None)
+
+
+def test_a_department_whose_name_holds_a_township_word_is_no_township():
+    meta = meta_of(BODY.replace("2022年，我县", "2022年，县住房和城乡建设局在县委、县政府的坚强领导下，")
+                   + "永嘉县城市建设持续推进。\n")
+    assert (meta.issuer, meta.department) == ("永嘉县住房和城乡建设局", "housing_construction")
+
+
+def test_a_leagues_administrative_office_is_its_government():
+    meta = meta_of("锡林郭勒盟行政公署2022年法治政府建设情况报告\n" + BODY.replace("我县", "全盟"))
+    assert (meta.issuer, meta.issuer_kind, meta.admin_code) == ("锡林郭勒盟行政公署", "government", "152500")
