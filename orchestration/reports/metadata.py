@@ -83,6 +83,7 @@ TOWNSHIP_RE = re.compile(r"(人民政府)?[\u4e00-\u9fff]{1,12}?(街道|镇|乡)
 TOWNSHIP_START_RE = re.compile(r"(?![全我本])([\u4e00-\u9fff]{2,8}?)(?:街道办事处|街道|镇人民政府|乡人民政府|镇|乡)(?![政府党委村])")
 # A development zone's body (高新区综合治理局, 经济开发区管委会): no division, so no code; named after its city.
 ZONE_START_RE = re.compile(rf"[\u4e00-\u9fff]{{0,8}}?(?:{'|'.join(ZONE_WORDS)})")
+TOWNSHIP_CORE_RE = re.compile(r"(?:人民政府)?([\u4e00-\u9fff]{2,12}?(?:街道|镇|乡))")  # 石门镇人民政府 -> 石门镇
 TOWNSHIP_SHORT_RE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:街道|镇|乡)")
 DEPARTMENT_SCAN_CHARS = 20_000  # where a department report names itself, if it does
 ORG_LINE_RE = re.compile(rf"[\u4e00-\u9fff（）()\s]{{2,40}}{ORG_END}")
@@ -513,6 +514,19 @@ def _region_prefix(g: Gazetteer, context: Counter, prefix: str) -> bool:
     return bool(match and match.end == len(prefix))
 
 
+def _written_with_county(g: Gazetteer, context: Counter, text: str, suffix: str) -> Region | None:
+    """The county a township's name is written after somewhere in the text: 桐乡市石门镇 -> 桐乡市."""
+    core = TOWNSHIP_CORE_RE.match(suffix)
+    if core is None:
+        return None
+    for m in re.finditer(re.escape(core.group(1)), text[:MENTION_SCAN_CHARS]):
+        for k in range(min(m.start(), g.max_len + 4), 1, -1):
+            found = g.resolve(text[m.start() - k: m.start()], context)
+            if found and found.end == k and not found.fixes and found.region.level == "county":
+                return found.region
+    return None
+
+
 def _mentioned_department(g: Gazetteer, context: Counter, text: str, voice: str) -> _Issuer | None:
     """A department report that only says 我局: the department named with its region most often
     (《桃源县人力资源和社会保障局行政执法公示制度》), first named among equals."""
@@ -590,10 +604,13 @@ def _issuer_from_body(g: Gazetteer, context: Counter, text: str, named: _Issuer 
         # 高新区综治局 in a text about 珠海: the zone is named after its city (珠海高新区)
         return replace(named, name=(city.short_name or city.name) + named.suffix, region=city,
                        source=f"{named.source}+body")
-    if named is not None and named.township:  # a township's county: 区委、区政府, and the county it names
+    if named is not None and named.township:
+        # A township's county: where the text writes the township with its county (桐乡市石门镇), else
+        # how it speaks of the county (区委、区政府) and the county it names.
+        region = _written_with_county(g, context, text, named.suffix)
         endings = Counter(a or b for a, b in said)
-        region = next((r for v, _ in endings.most_common() if v in "区县市旗" and (r := g.infer(context, v))
-                       and r.level == "county"), None)
+        region = region or next((r for v, _ in endings.most_common() if v in "区县市旗"
+                                 and (r := g.infer(context, v)) and r.level == "county"), None)
     if region is None:
         return None
     # Nothing names the issuer: its government, unless the opening speaks as a bureau (我局).

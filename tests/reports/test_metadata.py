@@ -224,3 +224,10 @@ def test_a_department_whose_name_holds_a_township_word_is_no_township():
 def test_a_leagues_administrative_office_is_its_government():
     meta = meta_of("锡林郭勒盟行政公署2022年法治政府建设情况报告\n" + BODY.replace("我县", "全盟"))
     assert (meta.issuer, meta.issuer_kind, meta.admin_code) == ("锡林郭勒盟行政公署", "government", "152500")
+
+
+def test_a_townships_county_is_where_the_text_writes_it_with_its_county():
+    meta = meta_of(BODY.replace("2022年，我县", "2022年，石门镇在县委、县政府的坚强领导下，")
+                   + "桐乡市石门镇获评法治示范镇。\n")
+    assert (meta.issuer, meta.issuer_kind, meta.county, meta.admin_code) == (
+        "桐乡市石门镇人民政府", "government", "桐乡市", None)
