@@ -473,8 +473,12 @@ class _Sentence:
         if self.text[cue.start:cue.end] not in self.ix.shared_cues or any(a <= h.start < b for h in self.domain_hits):
             return False
         covered = set()
-        for c in own + self.cues("filler", cue.end, w.q.start):
+        # Fillers, the generic objects (案件), change and baseline words and brackets name no object.
+        roles = ("filler", "generic_object", "change", "prior_year")
+        for c in own + [c for r in roles for c in self.cues(r, cue.end, w.q.start)]:
             covered.update(range(c.start, c.end))
+        for s, e, _ in self.marks:
+            covered.update(range(s, e))
         rest = [i for i in range(cue.end, w.q.start) if i not in covered and _HAN.match(self.text[i])]
         return len(rest) >= 2
 
