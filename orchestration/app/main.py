@@ -10,8 +10,8 @@ import streamlit as st
 from orchestration.app import queries
 from orchestration.app.views import compare, download, quality, report, trends
 
-# No page_icon: a Material icon there is fetched from a font CDN; the default favicon is served locally.
-st.set_page_config(page_title="fazhi explorer", layout="wide")
+# An emoji favicon is drawn in a data: URL; a Material icon (the pages' own) would be fetched from a font CDN.
+st.set_page_config(page_title="fazhi explorer", page_icon="⚖️", layout="wide")
 
 PAGES = [
     st.Page(trends.render, title="Trends", icon=":material/show_chart:", default=True),
