@@ -405,7 +405,7 @@ def _find_issuer(g: Gazetteer, context: Counter, text: str, title: str | None, s
         if ORG_LINE_RE.fullmatch(org):
             candidates.append((org, "header"))
     candidates += [(org, "opening") for org in _opening_orgs(g, context, text, body_start)]
-    candidates += [(value, "page") for value in _page_fields(page_fields, "org")]
+    candidates += [(value, "page") for value in _page_fields(page_fields, "org") + _table_fields(head, "org")]
     resolved = [issuer for org, source in candidates if (issuer := _resolve_org(g, context, org, source))]
     conflicts = _conflicts(g, resolved)
     opening = text[body_start: body_start + OPENING_CHARS]
@@ -748,6 +748,16 @@ def _doc_number(head: list[_Line], page_fields: dict[str, str]) -> tuple[str | N
 def _page_fields(page_fields: dict[str, str], role: str) -> list[str]:
     """Values of the page's information table that give `role`, in the order PAGE_FIELDS lists them."""
     return [page_fields[label] for label, what in PAGE_FIELD_ROLES.items() if what == role and label in page_fields]
+
+
+def _table_fields(head: list[_Line], role: str) -> list[str]:
+    """Values of an information block laid out as a table (发布机构 | 区司法局 | 成文日期 | 2024-01-19)."""
+    values = []
+    for line in head:
+        cells = [re.sub(r"\s", "", c) for c in line.text.split("|")]
+        values += [cells[i + 1] for i in range(len(cells) - 1)
+                   if PAGE_FIELD_ROLES.get(cells[i]) == role and cells[i + 1]]
+    return values
 
 
 def _page_field(page_fields: dict[str, str], role: str) -> str | None:

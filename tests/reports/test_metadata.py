@@ -231,3 +231,10 @@ def test_a_townships_county_is_where_the_text_writes_it_with_its_county():
                    + "桐乡市石门镇获评法治示范镇。\n")
     assert (meta.issuer, meta.issuer_kind, meta.county, meta.admin_code) == (
         "桐乡市石门镇人民政府", "government", "桐乡市", None)
+
+
+def test_an_information_block_laid_out_as_a_table():
+    meta = meta_of("索引号 | 002650218/2024-34170 | 公开方式 | 主动公开 |\n发布机构 | 区司法局 | 成文日期 | 2024-01-19 |\n"
+                   + BODY.replace("2022年，我县", "2022年以来，我区").replace("我县", "我区"))
+    assert (meta.issuer, meta.issuer_kind, meta.publish_date, meta.report_year) == (
+        "区司法局", "department", "2024-01-19", 2022)
