@@ -30,7 +30,7 @@ def load(func: Callable, *args) -> Any:
         st.error(str(err))
         st.stop()
     except queries.WarehouseBusy as err:
-        st.warning(f"{err}\n\nTrying again in {BUSY_RETRY_SECONDS} s …", icon="⏳")
+        st.warning(f"{err}\n\nTrying again in {BUSY_RETRY_SECONDS} s …", icon=":material/hourglass_top:")
         time.sleep(BUSY_RETRY_SECONDS)
         st.rerun()
 

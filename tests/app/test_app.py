@@ -62,7 +62,6 @@ def chromium_path() -> str:
     if path is None:
         pytest.skip("no chromium on this machine (apt-get install -y chromium fonts-noto-cjk); "
                     "the app test drives Debian's chromium and never downloads a browser")
-    pytest.importorskip("playwright.sync_api", reason="playwright (dev dependency) is not installed")
     return path
 
 
@@ -75,6 +74,7 @@ def warehouse(tmp_path_factory, chromium_path) -> Path:
     reports.mkdir()
     for path in [*FIXTURES.glob("*.txt"), *(SAMPLES / name for name in SAMPLE_FILES)]:
         shutil.copy(path, reports / path.name)
+    (reports / "empty.txt").write_bytes(b"")  # a file the Quality page lists as not loaded
     with pytest.MonkeyPatch.context() as monkeypatch:
         use_private_warehouse(root, monkeypatch)
         with contextlib.redirect_stdout(io.StringIO()):
@@ -122,6 +122,7 @@ def app(warehouse, tmp_path_factory):
 def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         chrome = pw.chromium.launch(executable_path=chromium_path, args=["--no-sandbox", "--disable-gpu"])
         yield chrome
@@ -143,8 +144,14 @@ def page(browser, requests_seen):
 
 
 def shoot(page, name: str) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so the window grows to fit it."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    size = page.viewport_size
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 0")
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 6000)})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    page.set_viewport_size(size)
 
 
 def settle(page) -> None:
@@ -208,6 +215,7 @@ def test_report_highlights_every_fact_as_its_quote(app, warehouse, page):
     target.hover()
     page.wait_for_timeout(300)
     page.screenshot(path=str(SCREENSHOTS / "report_hover.png"))
+    page.mouse.move(0, 0)
     shoot(page, "report")
 
 
@@ -245,6 +253,8 @@ def test_quality_and_export_pages(app, page):
     page.wait_for_selector(".st-key-quality-range-csv", timeout=60_000)
     settle(page)
     assert page.get_by_text("Files not loaded").count() == 1
+    rejected = page.locator('[data-testid="stDataFrame"] [aria-rowcount]').first
+    assert rejected.get_attribute("aria-rowcount") == "2"  # header and empty.txt
     shoot(page, "quality")
     page.goto(f"{app}/export?table=fact_reconsideration")
     page.wait_for_selector(".st-key-export-rows-csv", timeout=60_000)
@@ -274,3 +284,27 @@ def test_app_starts_while_a_build_holds_the_warehouse(warehouse, page, tmp_path)
     finally:
         if writer is not None:
             writer.close()
+
+
+def test_facts_show_their_sentence_once_the_warehouse_has_it(warehouse, tmp_path):
+    """The fact tables gain `sentence`, `sentence_start`, `sentence_end`: the Report page's
+    facts then carry them; without them it shows the quote alone (as above)."""
+    from orchestration.app import queries
+
+    copy = tmp_path / "with_sentences.duckdb"
+    shutil.copy(warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        for table in FACT_TABLES:
+            con.execute(f"alter table {table} add column sentence varchar")
+            con.execute(f"alter table {table} add column sentence_start integer")
+            con.execute(f"alter table {table} add column sentence_end integer")
+            con.execute(f"update {table} set sentence = '[' || quote || ']', sentence_start = start_offset, "
+                        "sentence_end = end_offset")
+    with queries.connect(warehouse) as con:
+        assert not queries.has_sentences(con)
+        report_id = con.execute("select report_id from dim_report order by facts desc limit 1").fetchone()[0]
+        assert "sentence" not in queries.report_facts(con, report_id).columns
+    with queries.connect(copy) as con:
+        assert queries.has_sentences(con)
+        facts = queries.report_facts(con, report_id)
+    assert (facts["sentence"] == "[" + facts["quote"] + "]").all()

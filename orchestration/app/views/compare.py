@@ -32,7 +32,7 @@ def render() -> None:
     labelled = rows.assign(who=rows["region_name"].fillna("?") + " · " + rows["issuer"].fillna("?"))
     bars = alt.Chart(labelled).mark_bar().encode(
         x=alt.X("value:Q", title=f"value ({unit})"),
-        y=alt.Y("who:N", sort="-x", title=None),
+        y=alt.Y("who:N", sort="-x", title=None, axis=alt.Axis(labelLimit=360)),
         color=alt.Color("issuer_kind:N", title="issuer kind"),
         tooltip=["region_name", "issuer", "issuer_kind", alt.Tooltip("value:Q", format=",.2f"), "value_source",
                  "file_name"],

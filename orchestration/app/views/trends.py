@@ -60,7 +60,7 @@ def render() -> None:
     domain, measure = pick_measure("trends")
     options = ui.load(queries.series_options, domain, measure)
     kinds = [k for k in KINDS if k in set(options["issuer_kind"])]
-    kind = st.radio("Issuers", kinds, format_func=KINDS.get, horizontal=True, key="trends-kind")
+    kind = st.radio("Issuer kind", kinds, format_func=KINDS.get, horizontal=True, key="trends-kind")
     of_kind = options[options["issuer_kind"] == kind]
     issuers = list(dict.fromkeys(of_kind["issuer"]))  # most years first
     regions = dict(zip(of_kind["issuer"], of_kind["region_name"], strict=False))
