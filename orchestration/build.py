@@ -49,9 +49,9 @@ def build_warehouse(input_dir: Path | None = None) -> int:
 
 
 def _build(input_dir: Path) -> int:
-    from orchestration.dbt_project import prepare_manifest
+    from orchestration.dbt_project import prepare_if_stale
 
-    prepare_manifest()  # the asset graph must match the models as they are now
+    prepare_if_stale()  # the asset graph must match the models as they are now
     from orchestration.definitions import defs  # reads the manifest just written
 
     job = defs.resolve_job_def("build_warehouse")

@@ -57,6 +57,25 @@ def _parse() -> None:
     DagsterDbtProjectPreparer()._invalidate_seeds_in_partial_parse(dbt_project)
 
 
+def manifest_is_fresh() -> bool:
+    """The manifest is newer than every file dbt parses (models, macros, seeds, tests, settings)."""
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return False
+    built = manifest.stat().st_mtime
+    project = dbt_project.project_dir
+    files = [project / "dbt_project.yml", project / "profiles.yml"]
+    for folder in ("models", "macros", "seeds", "tests"):
+        files += [p for p in (project / folder).rglob("*") if p.is_file()]
+    return all(p.stat().st_mtime < built for p in files if p.exists())
+
+
+def prepare_if_stale() -> None:
+    """`dbt parse` only when a dbt file changed since the manifest was written (saves ~10 s a build)."""
+    if not manifest_is_fresh():
+        prepare_manifest()
+
+
 def prepare_if_needed() -> None:
     """Under `dagster dev` the manifest follows edits to the models; elsewhere it is written
     once in setup, and only written here when it is missing (a fresh clone)."""

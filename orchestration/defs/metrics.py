@@ -12,4 +12,5 @@ from orchestration.defs.reports import stage_results, stage_specs, start_stage
     "scope, and the exact quote with its character offsets into the parsed text."))
 def report_metrics(context: dg.AssetExecutionContext):
     start_stage(context)
+    context.log.info("extracting facts from the parsed reports")
     yield from stage_results(batch.extract_parsed(settings.lake_dir()), "report_metrics", "extract")

@@ -74,6 +74,7 @@ def raw_reports(context: dg.AssetExecutionContext, config: ReportsConfig):
     description="Clean text, metadata (title, issuer, region, year, dates, 文号), section tree and sentences."))
 def parsed_reports(context: dg.AssetExecutionContext):
     start_stage(context)
+    context.log.info("parsing reports: clean text, metadata, sections")
     stats = batch.parse_raw(settings.lake_dir())
     if stats.written == 0:
         raise dg.Failure(
