@@ -336,7 +336,7 @@ class _Sentence:
                 w.cue, w.unit = cue, "case"
                 return settle(cue.label, "zero")
             return settle(None, "")
-        hit = self._pattern(w, done)
+        hit = self._pattern(w, done, bare=not own)
         if hit:
             a = hit.pattern.assigns
             if a.get("unit"):
@@ -345,6 +345,9 @@ class _Sentence:
             if measure == "previous":
                 totals = [d.measure for d in done if d.domain == w.domain and self._total(d)]
                 measure = totals[-1] if totals else self.ctx.last_measures.get(w.domain, OTHER)
+            elif measure == "@cue":
+                measure = self.vocab.measure_cues[w.domain][hit.cue()]
+                w.cue_after = Cue(w.q.end, hit.end, measure)  # quoted with the verb after the number
             w.kind = a.get("kind", w.kind)
             scope = hit.scope()
             if scope:
@@ -403,14 +406,16 @@ class _Sentence:
         """A count of the issuer's own total: what a breakdown into parts repeats the measure of."""
         return w.measure not in (None, OTHER) and w.kind == "value" and not w.scoped and w.unit not in ("percent", "percentage_point")
 
-    def _pattern(self, w: _Work, done: list[_Work]) -> pt.Match | None:
+    def _pattern(self, w: _Work, done: list[_Work], bare: bool = True) -> pt.Match | None:
         """The grammar file's verdict on a number, if a pattern holds for it (its domain may change)."""
         a, b = self.clause_spans[w.clause]
         spans = {"item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
         previous = done[-1].rule if done else None
-        hit = pt.match(pt.patterns(), self.text, spans, (w.q.start, w.q.end), w.domain, w.q.unit, previous)
+        hit = pt.match(pt.patterns(), self.text, spans, (w.q.start, w.q.end), w.domain, w.q.unit, previous, bare)
         if hit is None:
             return None
+        if hit.pattern.assigns["measure"] == "@cue" and hit.cue() not in self.vocab.measure_cues.get(w.domain, {}):
+            return None  # the word after names no measure of this domain
         domain = hit.pattern.assigns.get("domain")
         if domain == "paragraph":
             counts = [d.domain for d in done if d.unit not in ("percent", "percentage_point")]

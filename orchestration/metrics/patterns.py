@@ -16,11 +16,14 @@ The regexes may use macros filled from the vocabulary seeds, so no Chinese word 
 
 What a pattern assigns:
   (conditions) domains: the domains the number may have so far, `none` for a sentence naming none;
-              units: its units; follows: the patterns that gave the sentence's previous number
+              units: its units; follows: the patterns that gave the sentence's previous number;
+              bare: true for a number with no measure word of its domain before it
   domain:  a domain id, or `paragraph` (the domain of the last count in the paragraph, else the
            domain the number already has)
-  measure: a measure id, `other`, or `previous` (the measure of the last count of the domain in the
-           paragraph: a part scoped to a body repeats the measure of the total it breaks down)
+  measure: a measure id, `other`, `previous` (the measure of the last count of the domain in the
+           paragraph: a part scoped to a body repeats the measure of the total it breaks down), or
+           `@cue` (the measure the word in the group `cue` names in the number's domain; {CUES} is
+           every measure word, {VERBS} those that name no domain's object)
   kind:    value | change | target (default: the kind the number already has)
   scope:   a template over the named groups of `before`, e.g. "{body}（被申请人）"
 """
@@ -58,6 +61,7 @@ class Pattern:
     assigns: dict[str, str]
     anchored: bool = False  # `before` starts with ^: it must cover its whole span up to the number
     follows: frozenset[str] = frozenset()  # the sentence's previous number must come from one of these
+    bare: bool = False  # only for a number with no measure word of its domain before it
     description: str = ""
     examples: list[dict] = field(default_factory=list, compare=False)
     counterexamples: list[str] = field(default_factory=list, compare=False)
@@ -67,6 +71,11 @@ class Pattern:
 class Match:
     pattern: Pattern
     groups: dict[str, str]
+    end: int | None = None  # where `after` ended: the quote reaches the verb after the number
+
+    def cue(self) -> str | None:
+        """The measure word a `cue` group (or `cue2`, `cue3`… for alternatives) caught."""
+        return next((v for k, v in sorted(self.groups.items()) if k.startswith("cue")), None)
 
     def scope(self) -> str | None:
         template = self.pattern.assigns.get("scope")
@@ -80,7 +89,12 @@ def _expand(source: str, vocab: Vocabulary) -> str:
             return _HAN
         if name == "NAME":
             return _NAME
-        if name == "DOMAIN":
+        if name == "CUES":  # every measure word of every domain (what a `cue` group may name)
+            words = [w for cues in vocab.measure_cues.values() for w in cues]
+        elif name == "VERBS":  # the measure words that name no domain's object (结案, 化解; not 许可事项)
+            objects = [d for d in vocab.domain_cues]
+            words = [w for cues in vocab.measure_cues.values() for w in cues if not any(d in w for d in objects)]
+        elif name == "DOMAIN":
             words = [w for w, d in vocab.domain_cues.items() if arg is None or d == arg]
         elif name == "MEASURE":
             domain, measure = arg.split(".")
@@ -103,7 +117,7 @@ def _compile(source: str | None, vocab: Vocabulary, suffix: str = "") -> re.Patt
 def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
     rows = yaml.safe_load(path.read_text(encoding="utf-8"))
     patterns, ids = [], set()
-    measures = {m for _, m in vocab.measure_units} | {"other", "previous"}
+    measures = {m for _, m in vocab.measure_units} | {"other", "previous", "@cue"}
     domains = {d for d, _ in vocab.measure_units}
     for row in rows:
         pid = row["id"]
@@ -133,6 +147,7 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
                 before=_compile(before, vocab, "" if anchored else r"\Z"),
                 anchored=anchored,
                 follows=frozenset(row.get("follows") or ()),
+                bare=bool(row.get("bare")),
                 description=row.get("description", ""),
                 after=_compile(row.get("after"), vocab),
                 sentence=_compile(row.get("sentence"), vocab),
@@ -168,7 +183,7 @@ def may_hold(p: Pattern, text: str, start: int, num: tuple[int, int]) -> bool:
 
 def match(
     found: list[Pattern], text: str, spans: dict[str, tuple[int, int]], num: tuple[int, int],
-    domain: str | None, unit: str, previous_rule: str | None = None,
+    domain: str | None, unit: str, previous_rule: str | None = None, bare: bool = True,
 ) -> Match | None:
     """The first pattern (by priority) that holds for a number at `num` = (start, end); `spans` gives
     the item, clause and sentence around it as (start, end)."""
@@ -180,7 +195,10 @@ def match(
             continue
         if p.follows and previous_rule not in p.follows:
             continue
+        if p.bare and not bare:
+            continue
         groups: dict[str, str] = {}
+        after_end = None
         if p.before is not None:
             a = spans[p.within][0]
             while p.anchored and a < start and not ("\u4e00" <= text[a] <= "\u9fff" or text[a].isdigit()):
@@ -194,7 +212,8 @@ def match(
             if m is None:
                 continue
             groups.update({k: v for k, v in m.groupdict().items() if v})
+            after_end = m.end()
         if p.sentence is not None and p.sentence.search(text, *spans["sentence"]) is None:
             continue
-        return Match(p, groups)
+        return Match(p, groups, after_end)
     return None
