@@ -114,8 +114,19 @@ def _compile(source: str | None, vocab: Vocabulary, suffix: str = "") -> re.Patt
     return re.compile(f"(?:{_expand(source, vocab)}){suffix}") if source else None
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice in one mapping (YAML would keep the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        keys = [self.construct_object(k, deep=deep) for k, _ in node.value]
+        twice = {k for k in keys if keys.count(k) > 1}
+        if twice:
+            raise ValueError(f"{node.start_mark}: key given twice: {sorted(twice)}")
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
-    rows = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rows = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 (a safe loader)
     patterns, ids = [], set()
     measures = {m for _, m in vocab.measure_units} | {"other", "previous", "@cue"}
     domains = {d for d, _ in vocab.measure_units}
@@ -184,6 +195,7 @@ def may_hold(p: Pattern, text: str, start: int, num: tuple[int, int]) -> bool:
 def match(
     found: list[Pattern], text: str, spans: dict[str, tuple[int, int]], num: tuple[int, int],
     domain: str | None, unit: str, previous_rule: str | None = None, bare: bool = True,
+    brackets: list[tuple[int, int]] = (),
 ) -> Match | None:
     """The first pattern (by priority) that holds for a number at `num` = (start, end); `spans` gives
     the item, clause and sentence around it as (start, end)."""
@@ -213,7 +225,9 @@ def match(
                 continue
             groups.update({k: v for k, v in m.groupdict().items() if v})
             after_end = m.end()
-        if p.sentence is not None and p.sentence.search(text, *spans["sentence"]) is None:
-            continue
+        if p.sentence is not None and not any(
+            not any(a < m.start() < b for a, b in brackets) for m in p.sentence.finditer(text, *spans["sentence"])
+        ):
+            continue  # (words in brackets only explain: they are not what the sentence states)
         return Match(p, groups, after_end)
     return None

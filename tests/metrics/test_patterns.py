@@ -42,3 +42,10 @@ def test_example(pid, text, expected):
 @pytest.mark.parametrize(("pid", "text"), COUNTER, ids=[f"{p}-not{i}" for i, (p, _) in enumerate(COUNTER)])
 def test_counterexample(pid, text):
     assert not [f for f in facts_of(text) if f.rule == pid]
+
+
+def test_a_key_given_twice_is_refused(tmp_path):
+    bad = tmp_path / "twice.yaml"
+    bad.write_text("- id: x\n  assigns: {measure: other}\n  examples: [{text: a, facts: []}]\n  id: y\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="twice"):
+        pt.load_patterns(bad, vocabulary())
