@@ -252,9 +252,10 @@ class _Sentence:
         """未有败诉案件, 零败诉, 无一例纠错: a negation before a count cue states zero."""
         found = []
         for neg in self.cues("zero", self.s, self.e):
-            at = neg.end + self.text.startswith("被", neg.end)  # 无一例被纠错
+            passive = self.ix.role("passive").at(self.text, neg.end, self.e)  # 无一例被纠错
+            at = passive.end if passive else neg.end
             cue = self.ix.zero_cues.at(self.text, at, self.e, self.bounds) if at < self.e else None
-            if cue and not self.text.startswith("率", cue.end):
+            if cue and not self.ix.role("rate_suffix").at(self.text, cue.end, self.e):
                 found.append(Quantity(start=neg.start, end=cue.end, num_start=neg.start, num_end=neg.end, value=0.0,
                                       unit="", word="", generic=False, approx=False))
         return found
@@ -363,7 +364,7 @@ class _Sentence:
             return settle(pair[0] if fits(pair[0]) else OTHER, "pair")
         if pair and pair[2] is not w and pair[2].measure:  # 败诉率分别为12.5%、10.2%: one measure, listed
             return settle(pair[2].measure if fits(pair[2].measure) else OTHER, "pair")
-        if self.text[za:zb].rstrip(" \t").endswith("等"):  # 整合复议、调解、法律援助等10项职能: counts the list
+        if self._ends_with("enumeration_end", za, zb):  # 整合复议、调解、法律援助等10项职能: counts the list
             return settle(OTHER, "enumeration")
         if self._opens_subset(za):  # (含上年结转12件): a part of the number before
             subset = subset | {w.clause}
@@ -492,7 +493,8 @@ class _Sentence:
         """对7个政府规范性文件进行合法性审查: a light verb after the number brings the measure."""
         a, b = self.clause_spans[w.clause]
         for verb in self.cues("light_verb", w.q.end, b):
-            end = verb.end + self.text.startswith("了", verb.end)  # 进行了全面清理
+            particle = self.ix.role("particle").at(self.text, verb.end, b)  # 进行了全面清理
+            end = particle.end if particle else verb.end
             cue = next((c for c in cues if c.start == end), None)
             if cue:
                 return cue
@@ -533,9 +535,10 @@ class _Sentence:
         """受理、审结…分别为30件、28件 / 2019年至2021年…分别为…: lists paired by position."""
         pairs: dict[int, tuple] = {}
         for ci, (a, b) in enumerate(self.clause_spans):
-            p = self.text.find("分别", a, b)
-            if p < 0:
+            marker = self.ix.role("respectively").find(self.text, a, b)
+            if not marker:
                 continue
+            p = marker[0].start
             listed = [w for w in works if w.clause == ci and w.q.start > p]
             if len(listed) < 2:
                 continue
@@ -575,19 +578,35 @@ class _Sentence:
 
     # -- kind and year ----------------------------------------------------------------------------
 
+    def _ends_with(self, role: str, start: int, end: int) -> bool:
+        """Whether the span, trailing spaces aside, ends with a word of the role."""
+        end = len(self.text[start:end].rstrip(" \t")) + start
+        return any(c.end == end for c in self.ix.role(role).find(self.text, start, end))
+
+    def _strip_particles(self, start: int, stop: int) -> int:
+        """`stop` moved back over spaces and particles (增长了21.3%)."""
+        particles = self.ix.role("particle")
+        while stop > start:
+            if self.text[stop - 1] in " \t":
+                stop -= 1
+                continue
+            hit = next((c for c in particles.find(self.text, start, stop) if c.end == stop), None)
+            if hit is None:
+                return stop
+            stop = hit.start
+        return stop
+
     def _kind_word(self, w: _Work) -> Cue | None:
         """The change word right before the number (增长21.3%), if any."""
         za, zb = w.zone
         stop = zb
-        while stop > za and self.text[stop - 1] in " \t了":
-            stop -= 1
+        stop = self._strip_particles(za, stop)
         return next((c for c in self.cues("change", za, stop) if c.end == stop), None)
 
     def _kind(self, w: _Work) -> None:
         za, zb = w.zone
         stop = zb
-        while stop > za and self.text[stop - 1] in " \t了":
-            stop -= 1
+        stop = self._strip_particles(za, stop)
         cue = self._kind_word(w)
         if cue is not None:
             w.kind, w.sign = "change", int(self.vocab.words("change")[self.text[cue.start:cue.end]])

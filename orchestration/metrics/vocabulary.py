@@ -9,7 +9,8 @@ row there, never a code change.
 - qualifiers.csv: grammar words by role (approx_before, approx_inner, approx_after, change (value = sign),
   target (value = verb / bound / noun: how far it reaches), target_link (words between a target and its
   number: 目标值为), prior_year (较上年: a year-on-year baseline), zero, light_verb, classifier, not_counted,
-  filler, subset, issuer, counted_noun (value = unit), generic_object (案件: an object that names nothing))
+  filler, subset, issuer, counted_noun (value = unit), generic_object (案件: an object that names nothing),
+  passive (被), rate_suffix (率), enumeration_end (等), particle (了), respectively (分别))
 """
 
 from __future__ import annotations
