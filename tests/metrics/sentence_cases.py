@@ -27,7 +27,7 @@ CASES: list[tuple[str, list[str]]] = [
     ("全年共办理不予处罚案件约200件。", ["enforcement.no_penalty_cases 200 case ~"]),
     ("全年罚款超过500万元。", ["enforcement.fine_amount 5000000 yuan ~"]),
     ("全年组织执法检查近300次，出动执法人员2000人次以上。",
-     ["enforcement.inspections 300 times ~", "enforcement.other 2000 person_time ~"]),
+     ["enforcement.inspections 300 times ~", "enforcement.officers_deployed 2000 person_time ~"]),
     ("全年办理法律援助案件1500件左右。", ["legal_aid.cases 1500 case ~"]),
     ("全年接待法律咨询约4500人次。", ["legal_aid.consultations 4500 person_time ~"]),
     ("近三年累计化解信访积案逾200件。", ["petitions.cases_resolved 200 case ~"]),
@@ -82,7 +82,7 @@ CASES: list[tuple[str, list[str]]] = [
     ("行政执法人员持证率达100%以上。", ["enforcement.other 100 percent ~"]),
     # -- mediation -------------------------------------------------------------------------------------
     ("全区共有人民调解组织286个，人民调解员1520名。",
-     ["mediation.organisations 286 org", "mediation.other 1520 person"]),
+     ["mediation.organisations 286 org", "mediation.mediators 1520 person"]),
     ("全年排查矛盾纠纷4200余件，成功调解4150件，调解成功率98.8%。",
      ["mediation.disputes_received 4200 case ~", "mediation.disputes_resolved 4150 case",
       "mediation.success_rate 98.8 percent"]),
@@ -235,4 +235,9 @@ CASES: list[tuple[str, list[str]]] = [
       "reconsideration.cases_corrected 42 case"]),
     ("行政机关负责人出庭应诉案件56件，出庭率100%。",
      ["litigation.other 56 case", "litigation.head_appearance_rate 100 percent"]),
+    # -- measures beyond the scored vocabulary ------------------------------------------------------
+    ("全区政务服务事项网上可办率达98.5%。", ["licensing.online_rate 98.5 percent"]),
+    ("全年实施行政强制措施36件。", ["enforcement.coercive_measures 36 case"]),
+    ("全县现有专职人民调解员48人。", ["mediation.mediators 48 person"]),
+    ("全年行政诉讼案件撤诉率为12.3%。", ["litigation.withdrawal_rate 12.3 percent"]),
 ]

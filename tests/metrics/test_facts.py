@@ -106,7 +106,8 @@ def test_quotes_hold_the_cue_and_the_number():
 
 
 def test_every_readme_measure_is_in_the_vocabulary():
-    """Each measure of the gold README's table is a row of measures.csv, and each domain has `other`."""
+    """Each measure of the gold README's table is a row of measures.csv, and each domain has `other`
+    (the vocabulary may name more: measures the scorer leaves out, such as online_rate)."""
     readme = (settings.REPO_ROOT / "tests/fixtures/gold/README.md").read_text(encoding="utf-8")
     table = readme[readme.index("| domain | measure |"):readme.index("A number that plainly")]
     listed, domain = set(), None
@@ -116,7 +117,7 @@ def test_every_readme_measure_is_in_the_vocabulary():
         listed |= {(domain, m.strip()) for m in cells[1].split("/")}
     vocab = vocabulary()
     domains = {d for d, _ in listed}
-    assert set(vocab.measure_units) == listed | {(d, "other") for d in domains}
+    assert listed | {(d, "other") for d in domains} <= set(vocab.measure_units)
     with open(settings.REPO_ROOT / "tests/fixtures/gold/facts.csv", encoding="utf-8") as fh:
         assert {(row["domain"], row["measure"]) for row in csv.DictReader(fh)} <= set(vocab.measure_units)
 
