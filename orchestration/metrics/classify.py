@@ -377,6 +377,10 @@ class _Sentence:
         if own:
             objects = self.ix.object_cues.get(w.domain, set())
             verbs = [c for c in own if self.text[c.start:c.end] not in objects]
+            narrow = [c for c in own if c not in verbs and c.label == OTHER]
+            if narrow:  # 审结二审行政案件339件: an object that is no measure's (二审) makes the count other
+                w.cue = narrow[-1]
+                return settle(OTHER, "cue")
             for cue in [*reversed(verbs), *reversed([c for c in own if c not in verbs])]:
                 if fits(cue.label):
                     if self._foreign_object(w, cue, own):
