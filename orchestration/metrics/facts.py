@@ -139,3 +139,27 @@ def _table_facts(report: ParsedReport, text: str, tables: list[Table], year: int
                 section_id=section.section_id if section else None,
                 outline_part=section.outline_part if section else None, rule="table",
             )
+
+
+def read_phrase(label: str, value: str, year: int | None, domain: str | None = None) -> Fact | None:
+    """What a short phrase states: a table cell handed over as its row label (and column header, joined)
+    and its value text, e.g. read_phrase("受理行政复议案件", "75件", 2023) or, with the table's caption
+    giving the domain, read_phrase("作出维持决定", "12", 2023, "reconsideration"). The engine reads
+    `label + value` as one sentence of a report whose year is `year` (a column's year), under a topic
+    heading of `domain`; the fact's offsets and quote are within that phrase, to be mapped back onto the
+    cell by the caller. A bare number (12) is read as a count of cases; None when nothing is stated."""
+    vocab = vocabulary()
+    numeric = re.fullmatch(r"[ \t]*[\d.,]+[ \t]*", value)
+    text = normalise(f"{label}{value}{'件' if numeric else ''}")
+    ctx = Context(report_year=year, scope=ScopeReader(vocab, None), topic=domain)
+    quantities = [q for q in find_quantities(text, vocab) if q.num_start >= len(label)]  # the value's own
+    found = classify_sentence(text, (0, len(text)), quantities, vocab, ctx)
+    f = next(iter(found), None)
+    if f is None:
+        return None
+    qs, qe = f.quote
+    return Fact(
+        report_id="", file="", domain=f.domain, measure=f.measure, kind=f.kind, value=f.value,
+        unit=f.unit, approx=f.quantity.approx, year=f.year, scope=f.scope, quote=text[qs:qe],
+        start=qs, end=qe, section_id=None, outline_part=None, rule=f.rule,
+    )

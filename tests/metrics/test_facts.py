@@ -167,3 +167,13 @@ def test_a_smaller_count_after_qizhong_is_a_part_of_the_total():
 def test_sibling_counts_without_qizhong_stay_facts():
     text = "全区建立基层调解组织439个,行业性调解组织14个。"
     assert [(f.measure, f.value) for f in extract_facts(report(text))] == [("organisations", 439), ("organisations", 14)]
+
+
+def test_a_table_cell_is_read_as_a_phrase():
+    from orchestration.metrics.facts import read_phrase
+
+    f = read_phrase("作出维持决定", "12", 2022, "reconsideration")
+    assert (f.domain, f.measure, f.value, f.unit, f.year) == ("reconsideration", "cases_upheld", 12, "case", 2022)
+    f = read_phrase("行政诉讼败诉率", "8.5%", 2021)
+    assert (f.domain, f.measure, f.value, f.year) == ("litigation", "loss_rate", 8.5, 2021)
+    assert read_phrase("联系电话", "12345", 2021) is None
