@@ -45,14 +45,15 @@ def database_path() -> Path:
     return settings.duckdb_path()
 
 
-def stamp(path: Path | None = None) -> tuple[str, int, int]:
-    """What changes when the warehouse is rebuilt: a cache key for the pages' results."""
+def stamp(path: Path | None = None) -> tuple[str, int, int, int]:
+    """What changes when the warehouse is rebuilt (in place, or a new file renamed over it):
+    a cache key for the pages' results."""
     path = path or database_path()
     try:
         info = path.stat()
     except FileNotFoundError:
-        return (str(path), 0, 0)
-    return (str(path), info.st_mtime_ns, info.st_size)
+        return (str(path), 0, 0, 0)
+    return (str(path), info.st_ino, info.st_mtime_ns, info.st_size)
 
 
 def _is_lock_error(err: Exception) -> bool:
