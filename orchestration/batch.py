@@ -10,7 +10,10 @@ The Dagster assets and the `fazhi` command both call these functions.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
+import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,11 +40,17 @@ class StageStats:
 
 
 def discover(input_dir: Path) -> Iterator[Path]:
-    """Every file below the input folder, in a stable order; hidden files and folders skipped."""
-    root = Path(input_dir)
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts):
-            yield path
+    """Every entry below the input folder that is not a folder, in a stable order: files, and
+    also symbolic links, pipes and devices, so each of those gets a rejection row with its
+    reason instead of vanishing. Links to folders are not followed. Hidden files and folders
+    (.DS_Store, .git) are skipped."""
+    for folder, subfolders, files in os.walk(input_dir, followlinks=False):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        links = [d for d in subfolders if os.path.islink(os.path.join(folder, d))]
+        subfolders[:] = [d for d in subfolders if d not in links]
+        for name in sorted([*files, *links]):
+            if not name.startswith("."):
+                yield Path(folder) / name
 
 
 def input_problem(input_dir: Path) -> str | None:
@@ -76,22 +85,23 @@ def rejection(path: str, stage: str, reason: str, report_id: str | None = None, 
     path = displayable(path)
     return {
         "path": path, "file_name": Path(path).name, "report_id": report_id,
-        "stage": stage, "reason": reason, "duplicate_of": duplicate_of,
+        "stage": stage, "reason": displayable(reason), "duplicate_of": duplicate_of,
     }
 
 
-def read_all(paths: Iterable[Path]) -> Iterator[RawReport | dict]:
-    """RawReports, or rejection rows for files that cannot be used (duplicates included)."""
+def read_all(paths: Iterable[Path], root: Path | None = None) -> Iterator[RawReport | dict]:
+    """RawReports, or rejection rows for files that cannot be used (duplicates included).
+    With `root`, symbolic links are read only when they point inside it."""
     seen: dict[str, str] = {}  # report_id -> path of the first file with that content
     for path in paths:
         try:
-            raw = read_report(path)
+            raw = read_report(path, root)
         except RejectedReport as err:
-            yield rejection(str(Path(path).resolve()), err.stage, err.reason)
+            yield rejection(os.path.abspath(path), err.stage, err.reason)
             continue
         except Exception as err:  # a reader bug must cost one file, not the batch
-            log.exception("reading %s failed", path)
-            yield rejection(str(Path(path).resolve()), "read", f"unexpected error: {err!r}")
+            log.exception("reading %s failed", displayable(str(path)))
+            yield rejection(os.path.abspath(path), "read", f"unexpected error: {err!r}")
             continue
         if raw.report_id in seen:
             yield rejection(raw.path, "read", f"duplicate of {seen[raw.report_id]}", raw.report_id, raw.report_id)
@@ -106,6 +116,7 @@ def parse_all(raws: Iterable[RawReport]) -> Iterator[ParsedReport | dict]:
     PDF) has other bytes but the same issuer, year and title: the second is a duplicate, or
     every fact of it would be counted twice."""
     seen: dict[tuple, tuple[str, str]] = {}  # key -> (path, report_id): small, even for 100k reports
+    seen_text: dict[str, tuple[str, str]] = {}  # the text's fingerprint -> (path, report_id)
     for raw in raws:
         try:
             report = parse_report(raw)
@@ -117,14 +128,28 @@ def parse_all(raws: Iterable[RawReport]) -> Iterator[ParsedReport | dict]:
             yield rejection(raw.path, "parse", f"unexpected error: {err!r}", raw.report_id)
             continue
         key = (report.issuer, report.report_year, report.title)
-        if None in key:
-            yield report
-        elif key in seen:
+        fingerprint = text_fingerprint(report.text)
+        if None not in key and key in seen:
             first_path, first_id = seen[key]
             yield rejection(raw.path, "parse", f"same issuer, year and title as {first_path}", raw.report_id, first_id)
+        elif fingerprint in seen_text:
+            # No title to compare (or another one given): the same words and numbers are the same report.
+            first_path, first_id = seen_text[fingerprint]
+            yield rejection(raw.path, "parse", f"same text as {first_path}", raw.report_id, first_id)
         else:
-            seen[key] = (raw.path, raw.report_id)
+            if None not in key:
+                seen[key] = (raw.path, raw.report_id)
+            seen_text[fingerprint] = (raw.path, raw.report_id)
             yield report
+
+
+_NOT_WORDS = re.compile(r"[^\u4e00-\u9fff0-9]+")
+
+
+def text_fingerprint(text: str) -> str:
+    """The report's Chinese characters and digits, hashed: the same report as .txt and as a
+    web page or PDF differs in spacing, punctuation and markup, not in these."""
+    return hashlib.sha256(_NOT_WORDS.sub("", text).encode("utf-8")).hexdigest()
 
 
 def load_raw(input_dir: Path, lake_dir: Path) -> StageStats:
@@ -133,7 +158,7 @@ def load_raw(input_dir: Path, lake_dir: Path) -> StageStats:
         lake.TableWriter(lake_dir, "raw_reports") as out,
         lake.TableWriter(lake_dir, "rejected_reports", part="read") as rejected,
     ):
-        for item in read_all(discover(input_dir)):
+        for item in read_all(discover(input_dir), root=input_dir):
             if isinstance(item, RawReport):
                 out.write(dataclasses.asdict(item))
                 stats.written += 1

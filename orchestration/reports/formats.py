@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import zipfile
 from collections.abc import Iterator
 from contextlib import closing
 
@@ -17,7 +18,7 @@ import trafilatura
 from docx.table import Table
 
 from orchestration.reports.encodings import decode_text
-from orchestration.reports.rejection import RejectedReport
+from orchestration.reports.rejection import RejectedReport, limit, over_limit
 
 FORMATS = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx"}
 
@@ -104,6 +105,8 @@ def pdf_text(data: bytes) -> str:
     """The text layer, pages joined by a blank line. The document is closed before returning."""
     try:
         with pdfium.PdfDocument(data) as pdf:
+            if len(pdf) > limit("FAZHI_MAX_PDF_PAGES"):
+                raise over_limit("PDF", f"{len(pdf):,} pages", "FAZHI_MAX_PDF_PAGES", " pages")
             pages = [_pdf_page_text(pdf, index) for index in range(len(pdf))]
     except pdfium.PdfiumError as exc:
         if exc.err_code == pdfium_raw.FPDF_ERR_PASSWORD:
@@ -128,6 +131,7 @@ def docx_text(data: bytes) -> str:
         raise RejectedReport(
             "decode", "this is a legacy .doc file named .docx; save it as .docx in Word first"
         )
+    check_docx_size(data)
     try:
         text = "\n".join(_docx_blocks(docx.Document(io.BytesIO(data))))
     # A damaged file can fail anywhere in zipfile, lxml or python-docx; the caller only takes RejectedReport.
@@ -138,6 +142,29 @@ def docx_text(data: bytes) -> str:
     if not text.strip():
         raise RejectedReport("decode", "Word document has no text")
     return text
+
+
+_MAX_ZIP_ENTRIES = 10_000
+
+
+def check_docx_size(data: bytes) -> None:
+    """Reject a .docx that would unpack to more than the limits, before unpacking anything:
+    a 700 KB file can hold a 200 MB document.xml. zipfile reads no more than the sizes the
+    directory declares (a lie ends in a CRC error), so checking them bounds the work."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise RejectedReport("decode", f"cannot read Word document, the file may be damaged ({exc})") from None
+    if len(entries) > _MAX_ZIP_ENTRIES:
+        raise RejectedReport("read", f"Word document holds {len(entries):,} parts, over the limit of {_MAX_ZIP_ENTRIES:,}")
+    unpacked = sum(e.file_size for e in entries)
+    xml = sum(e.file_size for e in entries if e.filename.endswith((".xml", ".rels")))
+    if xml > limit("FAZHI_MAX_DOCX_XML_MB") * 2**20:
+        raise over_limit("Word document's text markup (XML) unpacked", f"{xml / 2**20:,.0f} MB",
+                         "FAZHI_MAX_DOCX_XML_MB", " MB")
+    if unpacked > limit("FAZHI_MAX_UNPACKED_MB") * 2**20:
+        raise over_limit("Word document unpacked", f"{unpacked / 2**20:,.0f} MB", "FAZHI_MAX_UNPACKED_MB", " MB")
 
 
 def _docx_blocks(container) -> Iterator[str]:

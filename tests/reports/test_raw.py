@@ -300,7 +300,7 @@ def test_missing_file_and_directory_are_rejected_with_the_os_error(tmp_path):
     missing = rejected(tmp_path / "missing.txt")
     (tmp_path / "folder.txt").mkdir()
     folder = rejected(tmp_path / "folder.txt")
-    assert (missing.stage, missing.reason) == ("read", "cannot read file: no such file or directory")
+    assert (missing.stage, missing.reason) == ("read", "file not found (deleted or moved before it could be read)")
     assert (folder.stage, folder.reason) == ("read", "cannot read file: it is a directory")
 
 
