@@ -31,6 +31,7 @@ from orchestration.metrics.years import YearReader, baseline_year, older_baselin
 
 # A year, or a deadline, between a target word and what it governs: 力争到2025年底,…
 _TARGET_YEAR = re.compile(r"[ \t,]*(?:到|在|于)?(?:(?:19|20)\d{2}[ \t]*年(?:底|末)?前?)?[ \t,]*")
+_YEAR_WORD = re.compile(r"\d{2,4}[ \t]*年")
 _NUMBERISH = re.compile(r"[\d.,%]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Where the noun a number counts ends: 22项事项下放至镇街 counts 事项, not 镇街.
@@ -398,6 +399,8 @@ class _Sentence:
         if prev and prev.clause == w.clause and prev.item == w.item and prev.measure:
             return settle(prev.measure if fits(prev.measure) else OTHER, "same-item")
         if (w.kind == "change" or w.baseline) and prev and prev.measure:
+            if self._names_another(w):  # 四级访批次同比下降36%: the change of something else named here
+                return settle(OTHER, "change-of-other")
             return settle(prev.measure if fits(prev.measure) else OTHER, "baseline" if w.baseline else "change")
         pending = self._pending(w, done)
         if pending:
@@ -476,6 +479,22 @@ class _Sentence:
             covered.update(range(c.start, c.end))
         rest = [ch for i, ch in enumerate(self.text[za:zb], za) if i not in covered and _HAN.match(ch)]
         return len(rest) <= 1
+
+    def _names_another(self, w: _Work) -> bool:
+        """A change whose own words, beyond comparison, baseline and change words, name a noun of their
+        own (批次, 人次 of petitions after a mediation rate) is not the change of the number before."""
+        za, zb = w.zone
+        covered = set()
+        roles = ("filler", "change", "prior_year", "comparison", "degree", "particle", "issuer")
+        cues = [c for r in roles for c in self.cues(r, za, zb)] + [h for h in self.domain_hits if za <= h.start < zb]
+        for c in cues + [c for c in self.measure_cues(w.domain) if za <= c.start < zb]:
+            covered.update(range(c.start, c.end))
+        for m in _YEAR_WORD.finditer(self.text, za, zb):  # 较2022年的
+            covered.update(range(m.start(), m.end()))
+        for s, e, _ in self.marks:
+            covered.update(range(s, e))
+        rest = [i for i in range(za, zb) if i not in covered and _HAN.match(self.text[i])]
+        return len(rest) >= 2
 
     def _foreign_object(self, w: _Work, cue: Cue, own: list[Cue]) -> bool:
         """受理群众来电1200件 in a clause that only inherits its domain: a verb shared by several domains

@@ -10,7 +10,8 @@ row there, never a code change.
   target (value = verb / bound / noun: how far it reaches), target_link (words between a target and its
   number: 目标值为), prior_year (较上年: a year-on-year baseline), zero, light_verb, classifier, not_counted,
   filler, subset, issuer, counted_noun (value = unit), generic_object (案件: an object that names nothing),
-  passive (被), rate_suffix (率), enumeration_end (等), particle (了), respectively (分别))
+  passive (被), rate_suffix (率), enumeration_end (等), particle (了), respectively (分别),
+  comparison (较, 相比) and degree (大幅, 继续): the words a change may carry besides its change word)
 """
 
 from __future__ import annotations
