@@ -44,3 +44,9 @@ def sample_dir(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("input") / "reports"
     shutil.copytree(SAMPLES, folder)
     return folder
+
+
+@pytest.fixture
+def private_warehouse(tmp_path, monkeypatch) -> Path:
+    """A private warehouse for one test."""
+    return use_private_warehouse(tmp_path, monkeypatch)

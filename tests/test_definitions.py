@@ -45,3 +45,21 @@ def test_dbt_tests_are_asset_checks():
 def test_automation_is_defined():
     assert defs.resolve_sensor_def("new_reports_sensor").job_name == "build_warehouse"
     assert defs.resolve_schedule_def("reporting_season_schedule").cron_schedule == "0 3 * 2-4 *"
+
+
+def test_descriptions_are_words_not_code():
+    graph = asset_graph()
+    for key in graph.get_all_asset_keys():
+        description = graph.get(key).description or ""
+        assert "{{" not in description and "```" not in description, key
+
+
+def test_every_check_says_what_it_proves():
+    graph = asset_graph()
+    checks = [graph.get_check_spec(key) for key in graph.asset_check_keys]
+    assert len(checks) > 50
+    for check in checks:
+        assert check.description, check.key
+    quote = [c for c in checks if c.name == "assert_quotes_match_report_text"]
+    assert quote and quote[0].asset_key == dg.AssetKey("dim_report")
+    assert "quote" in quote[0].description

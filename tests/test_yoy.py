@@ -74,15 +74,59 @@ def write_lake(lake_dir):
 
 
 @pytest.fixture(scope="module")
-def yoy(module_warehouse):
+def dbt_run(module_warehouse):
     from orchestration.defs.dbt import dbt_models, dbt_resource
 
     write_lake(settings.lake_dir())
-    assert dg.materialize([dbt_models], resources={"dbt": dbt_resource()}).success
+    result = dg.materialize([dbt_models], resources={"dbt": dbt_resource()})
+    assert result.success
+    return result
+
+
+@pytest.fixture(scope="module")
+def yoy(dbt_run):
     with duckdb.connect(str(settings.duckdb_path()), read_only=True) as con:
         rows = con.execute("select * from yoy_measures").fetchall()
         names = [d[0] for d in con.description]
     return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def test_each_mart_shows_its_row_count_columns_and_first_rows(dbt_run, yoy):
+    """What the UI shows on a mart's page after a build."""
+    (materialization,) = [m for m in dbt_run.get_asset_materialization_events()
+                          if m.asset_key == dg.AssetKey("yoy_measures")]
+    metadata = materialization.materialization.metadata
+    assert metadata["dagster/row_count"].value == len(yoy)
+    columns = {c.name: c.type for c in metadata["dagster/column_schema"].schema.columns}
+    assert columns["previous_value"] == "DOUBLE" and columns["year"] == "INTEGER"
+    preview = metadata["preview"].value
+    assert preview.startswith("| admin_code | region_name |") and preview.count("\n") >= 2
+
+
+def test_the_traceability_check_passes_and_is_an_asset_check(dbt_run):
+    (check,) = [e for e in dbt_run.get_asset_check_evaluations()
+                if e.check_name == "assert_quotes_match_report_text"]
+    assert check.asset_key == dg.AssetKey("dim_report") and check.passed
+
+
+def test_a_quote_that_is_not_the_text_fails_the_check_and_nothing_is_published(private_warehouse):
+    from orchestration.defs.dbt import dbt_models, dbt_resource
+
+    write_lake(settings.lake_dir())
+    facts = list(lake.read_rows(settings.lake_dir(), "report_metrics"))
+    facts[0]["quote"] = "不是原文"  # the offsets point at other text
+    with lake.TableWriter(settings.lake_dir(), "report_metrics") as out:
+        for fact in facts:
+            out.write(fact)
+    result = dg.materialize([dbt_models], resources={"dbt": dbt_resource()}, raise_on_error=False)
+    assert not result.success
+    (check,) = [e for e in result.get_asset_check_evaluations()
+                if e.check_name == "assert_quotes_match_report_text"]
+    assert not check.passed and check.metadata["dagster_dbt/failed_row_count"].value == 1
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    message = failure.step_failure_data.error.message
+    assert "assert_quotes_match_report_text" in message and "left as it was" in message
+    assert not settings.duckdb_path().exists()  # the first build failed: no half warehouse
 
 
 def row(rows, admin_code, measure, year, scope=None, domain=None, issuer_kind="government"):

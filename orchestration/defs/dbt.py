@@ -111,6 +111,9 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             invocation = dbt.cli(["build"], context=context, target_path=BUILD_TARGET, raise_on_error=False)
             events = list(invocation.stream())  # kept until the build is known good
         if not invocation.is_successful():
+            # The checks' results are shown (a failed test says which rows), the models' are
+            # not: nothing of this build was published.
+            yield from (e for e in events if isinstance(e, dg.AssetCheckResult | dg.AssetCheckEvaluation))
             raise dg.Failure(f"dbt build failed ({failures(invocation)}); the warehouse was left as it was. "
                              "See this step's log for dbt's messages.")
         tables = table_metadata(staged)
