@@ -38,7 +38,7 @@ def load(func: Callable, *args) -> Any:
 def table(df: pd.DataFrame, name: str, *, key: str, caption: str | None = None, **kwargs) -> None:
     """A table as shown, its row count, and buttons to export exactly those rows."""
     st.dataframe(df, hide_index=True, key=f"{key}-table", **kwargs)
-    st.caption(f"{len(df)} rows" + (f" · {caption}" if caption else ""))
+    st.caption(f"{len(df)} row{'' if len(df) == 1 else 's'}" + (f" · {caption}" if caption else ""))
     for col, fmt in zip(st.columns(len(export.FORMATS)), export.FORMATS, strict=True):
         col.download_button(
             fmt.label, data=export.to_bytes(df, fmt.key, sheet=name), file_name=export.file_name(name, fmt.key),
