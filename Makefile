@@ -9,7 +9,7 @@ MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds dbt_project/tests -type f) \
 	dbt_project/dbt_project.yml dbt_project/profiles.yml
 
-.PHONY: warehouse test dev sql lint bench setup clean
+.PHONY: warehouse test dev app sql lint bench setup clean
 
 warehouse: $(MANIFEST)  ## build warehouse/fazhi.duckdb from the reports in seeds/ (or $FAZHI_INPUT_DIR)
 	$(BIN)/fazhi build
@@ -19,6 +19,9 @@ test: $(MANIFEST)  ## run the tests
 
 dev: $(MANIFEST)  ## the Dagster UI on http://127.0.0.1:3000
 	$(BIN)/fazhi dev
+
+app: $(STAMP)  ## the explorer on http://127.0.0.1:8501, read-only on the warehouse
+	$(BIN)/fazhi app
 
 sql: $(STAMP)  ## a read-only SQL shell on the warehouse
 	$(BIN)/duckdb -readonly $${FAZHI_DUCKDB_PATH:-warehouse/fazhi.duckdb}

@@ -4,6 +4,7 @@
   fazhi extract PATH...  one JSON line per fact
   fazhi build            raw -> parsed -> metrics -> dbt marts in warehouse/fazhi.duckdb, via Dagster
   fazhi dev              dagster dev on 127.0.0.1 with DAGSTER_HOME=warehouse/dagster_home
+  fazhi app              the explorer on http://127.0.0.1:8501, reading the warehouse read-only
 
 parse and extract run the same code as the Dagster assets, without Dagster or a warehouse.
 Files that cannot be used are reported on stderr with their reason; the others go on.
@@ -81,6 +82,12 @@ def cmd_dev(args: argparse.Namespace) -> int:
     os.execv(dagster, [dagster, "dev", "-h", "127.0.0.1", "-p", str(args.port)])
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    from orchestration.app.launch import main as app_main
+
+    return app_main(["--port", str(args.port), *(["--database", args.database] if args.database else [])])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="fazhi", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -97,6 +104,11 @@ def main(argv: list[str] | None = None) -> int:
     dev = commands.add_parser("dev", help="the Dagster UI on 127.0.0.1, with a persistent run history")
     dev.add_argument("--port", type=int, default=3000)
     dev.set_defaults(func=cmd_dev)
+    app = commands.add_parser("app", help="the explorer (trends, compare, reports with their facts highlighted, "
+                                          "exports) on 127.0.0.1, reading the warehouse read-only")
+    app.add_argument("--port", type=int, default=8501)
+    app.add_argument("--database", help=f"the DuckDB file (default: $FAZHI_DUCKDB_PATH or {settings.duckdb_path()})")
+    app.set_defaults(func=cmd_app)
     args = parser.parse_args(argv)
     return args.func(args)
 
