@@ -411,9 +411,13 @@ def _find_issuer(g: Gazetteer, context: Counter, text: str, title: str | None, s
     opening = text[body_start: body_start + OPENING_CHARS]
     department_voice = m.group() if (m := DEPARTMENT_VOICE_RE.search(opening)) else ""  # 我局 …
 
-    named = next((issuer for issuer in resolved if issuer.region and issuer.name), None)
+    # The page's 发布机构/来源 is who posted the page, often the justice bureau posting its government's
+    # report: the text's own evidence comes first, even without its region (县政府坚持… on a page
+    # posted by 苍南县司法局 is 苍南县人民政府), and the page only when the text names nobody.
+    own = [issuer for issuer in resolved if issuer.source != "page"] or resolved
+    named = next((issuer for issuer in own if issuer.region and issuer.name), None)
     if named is None:
-        named = next((issuer for issuer in resolved if issuer.name), None) or next(iter(resolved), None)
+        named = next((issuer for issuer in own if issuer.name or issuer.suffix), None) or next(iter(own), None)
     if named is not None and named.implied:
         # A title that names only its region (宁国市2022年…统计分析报告) says what the report is about;
         # a byline, signature or opening naming one of that region's bodies says who wrote it.
@@ -434,7 +438,7 @@ def _find_issuer(g: Gazetteer, context: Counter, text: str, title: str | None, s
         for other in resolved:
             if other.region and (not lead or other.region.name.endswith(lead)) and (
                     other.region.level == "county" or not named.township):
-                named = _within(named, other.region)
+                named = replace(_within(named, other.region), source=f"{named.source}+{other.source}")
                 break
     if named is None or named.name is None:  # nobody named, or a name without its region (区司法局)
         found = _issuer_from_body(g, context, text, named, department_voice)

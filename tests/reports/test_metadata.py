@@ -238,3 +238,10 @@ def test_an_information_block_laid_out_as_a_table():
                    + BODY.replace("2022年，我县", "2022年以来，我区").replace("我县", "我区"))
     assert (meta.issuer, meta.issuer_kind, meta.publish_date, meta.report_year) == (
         "区司法局", "department", "2024-01-19", 2022)
+
+
+def test_the_page_that_posted_a_report_is_not_its_issuer_when_the_text_speaks():
+    meta = meta_of("2022年度法治政府建设情况报告\n发布时间：2023-02-10 来源：苍南县司法局\n"
+                   + BODY.replace("2022年，我县坚持", "2022年，县政府坚持"))
+    assert (meta.issuer, meta.issuer_kind, meta.admin_code) == ("苍南县人民政府", "government", "330327")
+    assert meta.provenance["issuer"].startswith("opening+page")
