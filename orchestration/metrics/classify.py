@@ -24,18 +24,19 @@ from dataclasses import dataclass, field
 from orchestration.metrics import clauses as cl
 from orchestration.metrics import patterns as pt
 from orchestration.metrics.cues import OTHER, Bounds, Cue, indexes
+from orchestration.metrics.grammar import rx
 from orchestration.metrics.numbers import Quantity
 from orchestration.metrics.scope import Event, ScopeReader
 from orchestration.metrics.vocabulary import Vocabulary, tokenizer
 from orchestration.metrics.years import YearReader, baseline_year, older_baseline
 
 # A year, or a deadline, between a target word and what it governs: 力争到2025年底,…
-_TARGET_YEAR = re.compile(r"[ \t,]*(?:到|在|于)?(?:(?:19|20)\d{2}[ \t]*年(?:底|末)?前?)?[ \t,]*")
-_YEAR_WORD = re.compile(r"\d{2,4}[ \t]*年")
+_TARGET_YEAR = rx("target_year")
+_YEAR_WORD = rx("year_word")
 _NUMBERISH = re.compile(r"[\d.,%]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Where the noun a number counts ends: 22项事项下放至镇街 counts 事项, not 镇街.
-_NOUN_END = re.compile(r"[,;:、()“”\"《》至到给向由在于对和与及的]")
+_NOUN_END = rx("noun_end")
 # Units a measure of the given usual unit may also be counted in (检查医疗机构400家 counts inspections).
 _ALSO_FITS = {"times": {"org", "person_time", "person"}}
 # 个 of no particular noun may count organisations (调解组织439个), 件 documents (备案32件); otherwise

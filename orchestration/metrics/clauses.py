@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from orchestration.metrics.grammar import rx
+
 Span = tuple[int, int]
 
 _SENTENCE_END = re.compile(r"[。!?\n]")
@@ -18,7 +20,7 @@ _LEADING = " \t*#>·•"  # Markdown and bullet marks before a sentence
 _PAIRS = {"《": "》", "“": "”", "(": ")", "「": "」", "〈": "〉", "‘": "’"}
 _MARKS = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_PAIRS.values())) + "]")
 # A sentence that opens a topic: 一是 / (一) / 一、 / 1. headings (use with .match at the sentence start).
-TOPIC = re.compile(r"[\"“]?(?:[(][一二三四五六七八九十]+[)]|[一二三四五六七八九十]+[是、]|\d+[.、](?!\d))")
+TOPIC = rx("topic")
 
 
 def sentences(text: str) -> list[tuple[int, int, int]]:

@@ -10,6 +10,7 @@ from orchestration import settings
 from orchestration.metrics import clauses
 from orchestration.metrics.classify import Context, classify_sentence
 from orchestration.metrics.cues import OTHER
+from orchestration.metrics.grammar import rx
 from orchestration.metrics.numbers import find_quantities, normalise
 from orchestration.metrics.scope import ScopeReader
 from orchestration.metrics.tables import Table, find_tables, table_reader
@@ -18,9 +19,9 @@ from orchestration.reports.parsed import ParsedReport
 
 KINDS = ("value", "change", "target")
 _RATES = ("percent", "percentage_point")
-_HEADING_YEAR = re.compile(r"((?:19|20)\d{2})[ \t]*年")
+_HEADING_YEAR = rx("heading_year")
 # The year a text without a known report year covers: the first year it names that is not a span.
-_COVERED_YEAR = re.compile(r"((?:19|20)\d{2})[ \t]*年(?!以来|以前|前|起|至今|[ \t]*[-~至到])")
+_COVERED_YEAR = rx("covered_year")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from functools import cache
 
 import cn2an
 
+from orchestration.metrics.grammar import NUMBERS
 from orchestration.metrics.vocabulary import Vocabulary, alternation
 from orchestration.reports.script import simplified
 
@@ -26,11 +27,13 @@ _FULLWIDTH = str.maketrans(
     }
 )
 
-_CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+_CN_DIGITS = NUMBERS["cn_digits"]
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
-_MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3}
+_MULTIPLIERS = {k: float(v) for k, v in NUMBERS["multipliers"].items()}
+_MULT = "".join(_MULTIPLIERS)
+_PERCENT_WORD = NUMBERS["percent_word"]  # 百分之
 # Characters that make a digit run part of a code, a date, a formula or an ordinal, not a count.
-_GLUED_BEFORE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-+/×#_第")
+_GLUED_BEFORE = set(NUMBERS["glued_before"])
 _BROKEN = re.compile(r"\d[·・]?\d*[ \t]+\Z|\d[·・]\Z")
 _CLAUSE_END = set(",;:.!?、。)\"”’ \t\n")
 
@@ -60,9 +63,9 @@ def _grammar(vocab: Vocabulary) -> tuple[re.Pattern, tuple[str, ...]]:
     approx words that may precede a number."""
     num = rf"(?:{_ARABIC}|[{_CN_DIGITS}]+)"
     pattern = re.compile(
-        rf"百分之(?P<pnum>{num})"
-        rf"|(?P<num>{num})(?:(?P<inner0>[多余])?[ \t]*(?P<mult>[万亿千])(?![{_CN_DIGITS}]))?"
-        rf"(?:[ \t]*[-~至到][ \t]*(?P<num2>{num})(?:[ \t]*[万亿])?)?"
+        rf"{_PERCENT_WORD}(?P<pnum>{num})"
+        rf"|(?P<num>{num})(?:(?P<inner0>[{NUMBERS['inner_approx']}])?[ \t]*(?P<mult>[{_MULT}])(?![{_CN_DIGITS}]))?"
+        rf"(?:[ \t]*[{NUMBERS['range_marks']}][ \t]*(?P<num2>{num})(?:[ \t]*[{_MULT}])?)?"
         rf"[ \t]*(?P<inner>{alternation(vocab.words('approx_inner'))})?"
         rf"[ \t]*(?P<unit>{alternation(vocab.units)})(?!{alternation(vocab.words('not_counted'))})"
         rf"(?P<after>[ \t]*(?:{alternation(vocab.words('approx_after'))}))?"
@@ -73,9 +76,9 @@ def _grammar(vocab: Vocabulary) -> tuple[re.Pattern, tuple[str, ...]]:
 def _number(text: str, percent: bool) -> float | None:
     if text[0].isdigit():
         return float(text.replace(",", ""))
-    if percent and text == "百":
+    if percent and text == NUMBERS["percent_whole"]:
         return 100.0  # 百分之百
-    if not re.search("[一二两三四五六七八九十]", text):
+    if not re.search(f"[{NUMBERS['counting_digits']}]", text):
         return None  # 万家, 千家万户: idiom, not a count
     try:
         return float(cn2an.cn2an(text, "normal"))
@@ -116,7 +119,7 @@ def find_quantities(text: str, vocab: Vocabulary) -> list[Quantity]:
         found.append(
             Quantity(
                 start=s, end=m.end(), num_start=m.start(group), num_end=m.end(group),
-                value=round(value * scale, 6), unit=unit, word=word or "百分之",
+                value=round(value * scale, 6), unit=unit, word=word or _PERCENT_WORD,
                 generic=word in classifiers, approx=approx,
             )
         )

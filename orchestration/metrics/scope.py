@@ -13,21 +13,19 @@ from functools import cache, lru_cache
 
 from orchestration.metrics import clauses as cl
 from orchestration.metrics.cues import CueIndex
+from orchestration.metrics.grammar import rx, source
 from orchestration.metrics.vocabulary import Vocabulary, alternation
 
 # 区海洋发展局, 市调委会 (or, with the report's own region, 文登区市场监督管理局): a department.
-_DEPARTMENT = r"(?:{regions}区|市|县|州|旗)[\u4e00-\u9fff]{{0,10}}?(?:委员会|常委会|局|委|办公室|办|中心|法院|检察院|所|队|站|厅)会?"
+_DEPARTMENT = source("department")
 # 江南街道, 杜桥镇: a place below the issuer (镇(街道) and 镇级 are no names).
-_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|镇|乡)(?![镇街村级乡区域(])")
+_PLACE = rx("place")
 # Words and function characters that make a match a phrase (深化乡镇, 每个乡镇, 于建立镇), not a name.
-_NOT_IN_NAME = re.compile(r"[的和与及、等各全级其每个对将把向从了是于]|乡镇|镇街|街镇|街道镇|镇街道")
-_LOCATIVE = re.compile(r"[在由]")
+_NOT_IN_NAME = rx("not_in_name")
+_LOCATIVE = rx("locative")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Time words that may open a clause before its subject (2023年全市受理…, 今年以来区卫健局…).
-_OPENING_TIME = re.compile(
-    r"(?:(?:截至|截止)?(?:19|20)\d{2}[ \t]*年(?:度|底|末|以来|全年|上半年|下半年)?|今年以来|今年|去年以来|全年|年内"
-    r"|截至目前|截止目前|目前|同时|此外|另外)+"
-)
+_OPENING_TIME = rx("opening_time")
 
 Event = tuple[int, str | None]  # (position, scope from there on; None for the issuer itself)
 

@@ -12,29 +12,29 @@ from collections.abc import Callable
 
 import cn2an
 
-_YEAR = re.compile(r"((?:19|20)\d{2})[ \t]*年(?!以来|以前|前|起|至今)")
-_YEAR_RANGE = re.compile(r"((?:19|20)\d{2})[ \t]*年?[ \t]*[-~至到][ \t]*((?:19|20)\d{2})[ \t]*年")
-_OPENING_YEAR = re.compile(r"(?:截至|截止到?|到|在|于)?[ \t]*((?:19|20)\d{2})[ \t]*年(?!以来|以前|前|起|至今)")
-_TOPIC_MARK = re.compile(r"[(][一二三四五六七八九十]+[)]|[一二三四五六七八九十]+[是、]")
-_RECENT_YEARS = re.compile(r"(?:近|连续|最近)([2-9二三四五六七八九两])年")
-_SPAN_BEFORE = re.compile(r"(?:19|20)\d{2}[ \t]*年?[ \t]*[-~至到][ \t]*$")
-_SPAN_AFTER = re.compile(r"[ \t]*[-~至到][ \t]*(?:19|20)\d{2}")
+from orchestration.metrics.grammar import rx
+
+_YEAR = rx("year")
+_YEAR_RANGE = rx("year_range")
+_OPENING_YEAR = rx("opening_year")
+_TOPIC_MARK = rx("topic_mark")
+_RECENT_YEARS = rx("recent_years")
+_SPAN_BEFORE = rx("span_before")
+_SPAN_AFTER = rx("span_after")
 # 较2022年的 / 比上年 / 由2022年的 / 从上年的: the earlier value of a change ("from A to B" states A as
 # the baseline and B, after 降至/提升至, as the report year's value unless B names a year of its own).
-_BASELINE = re.compile(
-    r"(?:较|比|由|从)[ \t]*(?:((?:19|20)\d{2})[ \t]*年度?|上年度?|去年|上一年)(?:同期|底|末)?的?[ \t]*$"
-)
+_BASELINE = rx("baseline")
 # A year after 由/从 that only introduces its baseline number (由2022年的5.2%) says nothing of later numbers.
-_BASELINE_NUMBER = re.compile(r"度?(?:同期|底|末)?的?[ \t]*[\d百零〇一二两三四五六七八九十]")
+_BASELINE_NUMBER = rx("baseline_number")
 
 
 # What a change is measured against: 较上年 / 比2020年 right before the change word, or a 与…相比 clause.
-_COMPARED_DIRECT = re.compile(r"(?:较|比|相对于|相较于?)(?P<base>[^,;:。较比与同和]{0,14}?)[ \t]*$")
-_COMPARED_WITH = re.compile(r"(?:与|同|和|相对于|相较于?)(?P<base>[^,;:。较比与同和]{1,14}?)(?:相比|相较|比较)")
+_COMPARED_DIRECT = rx("compared_direct")
+_COMPARED_WITH = rx("compared_with")
 # A baseline that is a period, not a comparison of degree (较大幅度): a year, a named plan period
 # ("十三五"末), or a point in time (年初, 改革前, 基期).
-_PERIOD = re.compile(r"(?:19|20)\d{2}|[\"“”《]|十[一二三四五六七八九]五|[末底初前期时]")
-_YEAR_IN = re.compile(r"((?:19|20)\d{2})[ \t]*年")
+_PERIOD = rx("period")
+_YEAR_IN = rx("year_in")
 
 
 def older_baseline(before: str, report_year: int | None, prior_words) -> bool:

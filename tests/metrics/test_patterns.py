@@ -3,6 +3,8 @@ examples name, and stays silent on its counterexamples."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from orchestration.metrics import patterns as pt
@@ -49,3 +51,13 @@ def test_a_key_given_twice_is_refused(tmp_path):
     bad.write_text("- id: x\n  assigns: {measure: other}\n  examples: [{text: a, facts: []}]\n  id: y\n", encoding="utf-8")
     with pytest.raises(ValueError, match="twice"):
         pt.load_patterns(bad, vocabulary())
+
+
+def test_every_grammar_regex_compiles():
+    from orchestration.metrics import grammar
+
+    names = [row for row in grammar._load()[0]]
+    assert "year" in names and "department" in names
+    for name in names:
+        source = grammar.source(name)
+        re.compile(source.format(regions="") if name == "department" else source)
