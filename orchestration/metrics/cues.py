@@ -87,7 +87,10 @@ def indexes(vocab: Vocabulary) -> Indexes:
         if vocab.measure_units[(domain, measure)] == "case" and measure != OTHER
     }
     negations = vocab.words("zero")
-    zero_pattern = re.compile(f"(?:{alternation(negations)})被?(?:{alternation(zero_cues)})") if negations else None
+    passive = alternation(vocab.words("passive"))  # 无一例被纠错
+    zero_pattern = (
+        re.compile(f"(?:{alternation(negations)})(?:{passive})?(?:{alternation(zero_cues)})") if negations else None
+    )
     all_cues = [c for cues in vocab.measure_cues.values() for c in cues]
     return Indexes(
         domains=CueIndex(vocab.domain_cues),

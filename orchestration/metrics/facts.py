@@ -151,7 +151,8 @@ def read_phrase(label: str, value: str, year: int | None, domain: str | None = N
     cell by the caller. A bare number (12) is read as a count of cases; None when nothing is stated."""
     vocab = vocabulary()
     numeric = re.fullmatch(r"[ \t]*[\d.,]+[ \t]*", value)
-    text = normalise(f"{label}{value}{'件' if numeric else ''}")
+    count_word = next(iter(vocab.words("classifier")), "")  # the first classifier (件) counts a bare number
+    text = normalise(f"{label}{value}{count_word if numeric else ''}")
     ctx = Context(report_year=year, scope=ScopeReader(vocab, None), topic=domain)
     quantities = [q for q in find_quantities(text, vocab) if q.num_start >= len(label)]  # the value's own
     found = classify_sentence(text, (0, len(text)), quantities, vocab, ctx)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import cn2an
 
-from orchestration.metrics.grammar import rx
+from orchestration.metrics.grammar import NUMBERS, rx
 
 _YEAR = rx("year")
 _YEAR_RANGE = rx("year_range")
@@ -35,6 +35,8 @@ _COMPARED_WITH = rx("compared_with")
 # ("十三五"末), or a point in time (年初, 改革前, 基期).
 _PERIOD = rx("period")
 _YEAR_IN = rx("year_in")
+# A year right after these describes no number of its own: 由/从 (a from-to baseline), 较/比/自.
+_FROM, _AGAINST = set(NUMBERS["baseline_from"]), set(NUMBERS["compared_against"])
 
 
 def older_baseline(before: str, report_year: int | None, prior_words) -> bool:
@@ -71,8 +73,8 @@ class YearReader:
         start = m.start(1)
         before = self.text[max(self.s, start - 8):start]
         in_span = _SPAN_BEFORE.search(before) or _SPAN_AFTER.match(self.text, m.end(), self.e)
-        baseline = before[-1:] in ("由", "从") and _BASELINE_NUMBER.match(self.text, m.end(), self.e)
-        return not (self.in_title(start) or in_span or baseline or before[-1:] in ("较", "比", "自"))
+        baseline = before[-1:] in _FROM and _BASELINE_NUMBER.match(self.text, m.end(), self.e)
+        return not (self.in_title(start) or in_span or baseline or before[-1:] in _AGAINST)
 
     def stated(self, clauses: list[tuple[int, int]], clause: int, pos: int) -> int | None:
         """The year named for a number at `pos`: in its clause before it, else opening an earlier clause."""
