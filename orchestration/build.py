@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
@@ -30,9 +31,10 @@ def error(message: str) -> None:
     print(f"fazhi build: {message}", file=sys.stderr, flush=True)
 
 
-def build_warehouse(input_dir: Path | None = None) -> int:
+def build_warehouse(input_dir: Path | None = None, verbose: bool = True) -> int:
     """Build the warehouse from `input_dir` (default: settings.input_dir()). 0 on success;
-    otherwise one line on stderr says why, and the previous warehouse is left as it was."""
+    otherwise one line on stderr says why, and the previous warehouse is left as it was.
+    Without `verbose`, dbt's own log goes to <warehouse>/dbt_build.log instead of the terminal."""
     input_dir = Path(input_dir).resolve() if input_dir is not None else settings.input_dir()
     problem = batch.input_problem(input_dir)
     if problem:
@@ -42,13 +44,13 @@ def build_warehouse(input_dir: Path | None = None) -> int:
         with publish.build_lock(settings.warehouse_dir(), "fazhi build"):
             # Before any stage runs: a `duckdb` shell writing to the file would fail the build at its very end.
             publish.check_writable(settings.duckdb_path())
-            return _build(input_dir)
+            return _build(input_dir, verbose)
     except publish.WarehouseBusy as err:
         error(str(err))
         return 1
 
 
-def _build(input_dir: Path) -> int:
+def _build(input_dir: Path, verbose: bool) -> int:
     from orchestration.dbt_project import prepare_if_stale
 
     prepare_if_stale()  # the asset graph must match the models as they are now
@@ -56,7 +58,8 @@ def _build(input_dir: Path) -> int:
 
     job = defs.resolve_job_def("build_warehouse")
     dagster_home()
-    with dg.DagsterInstance.get() as instance:
+    dbt_log = settings.warehouse_dir() / "dbt_build.log"
+    with dg.DagsterInstance.get() as instance, _dbt_output(dbt_log, verbose):
         result = job.execute_in_process(
             instance=instance, raise_on_error=False,
             run_config={
@@ -69,9 +72,23 @@ def _build(input_dir: Path) -> int:
         failed = [e for e in result.all_events if e.is_step_failure]
         reason = failed[0].step_failure_data.error.message.strip().splitlines()[0] if failed else "a step failed"
         error(f"build failed in {', '.join(e.step_key for e in failed) or 'a step'}: {reason}")
+        if not verbose:
+            error(f"dbt's log: {dbt_log}")
         return 1
     print_summary(settings.duckdb_path())
     return 0
+
+
+@contextlib.contextmanager
+def _dbt_output(log: Path, verbose: bool):
+    """dagster-dbt echoes every dbt log line to stdout: into a file unless asked for.
+    Dagster's own progress lines go to stderr and stay on the terminal."""
+    if verbose:
+        yield
+        return
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w", encoding="utf-8") as file, contextlib.redirect_stdout(file):
+        yield
 
 
 def print_summary(database: Path) -> None:

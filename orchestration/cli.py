@@ -36,6 +36,12 @@ def parsed_reports(paths: list[str]) -> Iterator[ParsedReport]:
             yield item
 
 
+def _count(items: Iterator, counter: list[int]) -> Iterator:
+    for item in items:
+        counter[0] += 1
+        yield item
+
+
 def _reported(item) -> bool:
     """Rejection rows go to stderr; True when `item` was one."""
     if isinstance(item, dict):
@@ -49,15 +55,22 @@ def emit(row: dict) -> None:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    for report in parsed_reports(args.paths):
+    read = [0]
+    for report in _count(parsed_reports(args.paths), read):
         emit(report.metadata())
-    return 0
+    return 0 if read[0] else _nothing_read()
+
+
+def _nothing_read() -> int:
+    print("fazhi: no usable report among the paths given (reasons above)", file=sys.stderr)
+    return 1
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from orchestration.metrics.facts import extract_facts
 
-    for report in parsed_reports(args.paths):
+    read = [0]
+    for report in _count(parsed_reports(args.paths), read):
         try:
             facts = extract_facts(report)
         except Exception as err:  # one report's failure must not stop the others
@@ -65,13 +78,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
             continue
         for fact in facts:
             emit(fact.as_row())
-    return 0
+    return 0 if read[0] else _nothing_read()
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     from orchestration.build import build_warehouse
 
-    return build_warehouse(input_dir=Path(args.input).resolve() if args.input else None)
+    return build_warehouse(input_dir=Path(args.input).resolve() if args.input else None, verbose=args.verbose)
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
@@ -100,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         sub.set_defaults(func=func)
     build = commands.add_parser("build", help="build the warehouse and print what it holds")
     build.add_argument("--input", help=f"folder of reports (default: $FAZHI_INPUT_DIR or {settings.input_dir()})")
+    build.add_argument("-v", "--verbose", action="store_true", help="show dbt's log (default: in warehouse/dbt_build.log)")
     build.set_defaults(func=cmd_build)
     dev = commands.add_parser("dev", help="the Dagster UI on 127.0.0.1, with a persistent run history")
     dev.add_argument("--port", type=int, default=3000)
@@ -110,7 +124,12 @@ def main(argv: list[str] | None = None) -> int:
     app.add_argument("--database", help=f"the DuckDB file (default: $FAZHI_DUCKDB_PATH or {settings.duckdb_path()})")
     app.set_defaults(func=cmd_app)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # `fazhi extract ... | head`: the reader has what it wanted
+        # Python would complain again flushing stdout at exit: point it at nothing.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -89,6 +89,10 @@ def world(tmp_path_factory):
     shutil.copytree(SAMPLES, first)
     result = build(root, first, prefix=offline())
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    # dbt's own log is kept in a file, not poured onto the terminal (fazhi build -v shows it).
+    assert "Running with dbt=" not in result.stdout + result.stderr
+    assert "Running with dbt=" in (root / "warehouse" / "dbt_build.log").read_text(encoding="utf-8")
+    assert "make sql" in result.stdout
     second = root / "second"
     shutil.copytree(SAMPLES, second)
     sample = (SAMPLES / "000_243677528e629ced.txt").read_text(encoding="utf-8")

@@ -39,3 +39,17 @@ def test_a_bad_file_is_reported_and_the_rest_go_on(tmp_path):
     result = fazhi("parse", str(tmp_path / "empty.txt"), str(SAMPLES / "000_243677528e629ced.txt"))
     assert len(result.stdout.splitlines()) == 1
     assert "empty.txt" in result.stderr
+
+
+def test_nothing_usable_is_an_error():
+    exe = Path(sys.executable).with_name("fazhi")
+    result = subprocess.run([str(exe), "parse", "/nonexistent/report.txt"], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "file not found" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_closed_pipe_is_not_an_error():
+    exe = Path(sys.executable).with_name("fazhi")
+    result = subprocess.run(f"'{exe}' extract '{SAMPLES}' | head -1", shell=True, capture_output=True, text=True)
+    assert len(result.stdout.splitlines()) == 1
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
