@@ -164,8 +164,10 @@ class Fetcher:
                 return status, kept, b"".join(chunks), None
         except httpx.TimeoutException as err:
             raise _Retryable(f"timed out ({_timeout_kind(err)})") from None
-        except httpx.TransportError as err:  # refused, reset, broken chunking, bad gzip
+        except httpx.TransportError as err:  # refused, reset, broken chunking
             raise _Retryable(f"connection failed: {type(err).__name__}: {err}") from None
+        except httpx.RequestError as err:  # a body that does not decode (bad gzip): asking again will not help
+            raise FetchFailed(f"unreadable response: {type(err).__name__}: {err}") from None
 
     # -- robots.txt ------------------------------------------------------------------------
 
