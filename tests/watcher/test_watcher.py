@@ -235,3 +235,32 @@ def test_a_bad_channel_file_is_refused_with_the_reason(data, words):
     with pytest.raises(watcher_config.ConfigError, match=None) as caught:
         watcher_config.parse(data, source="channels.yaml")
     assert words in str(caught.value)
+
+
+def test_the_same_bytes_from_a_second_url_are_not_saved_twice(site, local_only, tmp_path):
+    attachment = site.resources["/col/att/a.pdf"]
+    site.resources["/col/att/copy.pdf"] = type(attachment)(attachment.body, "application/pdf")
+    site.resources["/col/list_1.html"].body += b'<a href="/col/att/copy.pdf">x</a>'
+    config = watcher_config.parse({"defaults": FAST, "channels": [
+        {"issuer": "某市司法局", "listing": site.url("/col/list_1.html"), "link_text": None,
+         "link_pattern": r"/att/", "kinds": ["pdf"]}]})
+    result = watch(config, tmp_path, transport=local_only)
+    assert [o.outcome for o in result.outcomes] == ["new", "duplicate"]
+    assert result.outcomes[1].path == result.outcomes[0].path
+    assert len(list(batch.discover(tmp_path))) == 1
+    sha = json.loads((tmp_path / ".watcher" / "state.json").read_text())["urls"][site.url("/col/att/a.pdf")]["sha256"]
+    sidecar = json.loads((tmp_path / ".watcher" / "sidecars" / f"{sha}.json").read_text())
+    assert sidecar["also_from"] == [site.url("/col/att/copy.pdf")]
+
+
+def test_a_report_deleted_from_the_inbox_is_fetched_whole_again(site, local_only, tmp_path):
+    config = watcher_config.parse({"defaults": FAST, "channels": [
+        {"issuer": "某市司法局", "listing": site.url("/col/list_1.html"), "link_text": None,
+         "link_pattern": r"/att/"}]})
+    first = watch(config, tmp_path, transport=local_only)
+    (tmp_path / first.downloaded[0].path).unlink()
+    site.clear()
+    again = watch(config, tmp_path, transport=local_only)
+    assert [o.outcome for o in again.downloaded] == ["new"]
+    assert "If-None-Match" not in site.requests("/col/att/a.pdf")[0][3]  # no validators for a file we lack
+    assert (tmp_path / again.downloaded[0].path).exists()
