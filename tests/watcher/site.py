@@ -7,6 +7,7 @@ that disallows /private/. Every request is logged with its status."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import threading
@@ -21,6 +22,7 @@ import pytest
 SLOW_SECONDS = 0.6
 
 
+@functools.cache
 def make_pdf(text: str) -> bytes:
     from reportlab.pdfgen import canvas
 
@@ -31,6 +33,7 @@ def make_pdf(text: str) -> bytes:
     return out.getvalue()
 
 
+@functools.cache
 def make_docx(text: str) -> bytes:
     import docx
 
