@@ -68,6 +68,7 @@ class Channel:
     link_pattern: re.Pattern | None = None  # searched in the link's absolute URL
     link_text: re.Pattern | None = None  # searched in the link's text (or title)
     kinds: tuple[str, ...] = REPORT_KINDS
+    attachments: bool = False  # also fetch the PDF/DOC/DOCX files an HTML report page links to
     paging: Paging = field(default_factory=Paging)
     fetching: Fetching = field(default_factory=Fetching)
 
@@ -79,7 +80,7 @@ class Config:
 
 
 _FETCHING_KEYS = {f.name for f in fields(Fetching)}
-_LINK_KEYS = {"link_pattern", "link_text", "kinds"}
+_LINK_KEYS = {"link_pattern", "link_text", "kinds", "attachments"}
 _CHANNEL_KEYS = {"name", "listing", "issuer", "paging"} | _LINK_KEYS | _FETCHING_KEYS
 _DEFAULT_KEYS = _LINK_KEYS | _FETCHING_KEYS
 _PAGING_KEYS = {f.name for f in fields(Paging)}
@@ -144,6 +145,7 @@ def _channel(raw: dict, where: str) -> Channel:
         link_pattern=_regex(raw.get("link_pattern"), "link_pattern", where),
         link_text=_regex(raw.get("link_text", DEFAULT_LINK_TEXT), "link_text", where),
         kinds=kinds,
+        attachments=_flag(raw.get("attachments", False), "attachments", where),
         paging=_paging(raw.get("paging"), where),
         fetching=fetching,
     )
@@ -164,6 +166,12 @@ def _paging(raw: Any, where: str) -> Paging:
         if not isinstance(paging.pages, int) or paging.pages < 1:
             raise ConfigError(f"{where}: paging.template needs `pages`, a whole number of at least 1")
     return paging
+
+
+def _flag(value: Any, key: str, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: `{key}` must be true or false")
+    return value
 
 
 def _regex(value: Any, key: str, where: str) -> re.Pattern | None:

@@ -96,6 +96,18 @@ def report_links(html: str, page_url: str, channel: Channel) -> list[Link]:
     return list(found.values())
 
 
+def attachment_links(html: str, page_url: str, kinds: tuple[str, ...]) -> list[Link]:
+    """The document files (PDF, DOC, DOCX) an HTML report page links to, whatever their text
+    (附件1, the file's name)."""
+    tree = LexborHTMLParser(html)
+    found: dict[str, Link] = {}
+    for _, url, text in _anchors(tree, page_url):
+        kind = kind_of(url)
+        if kind in ("pdf", "doc", "docx") and kind in kinds and url != page_url:
+            found.setdefault(url, Link(url, text, kind))
+    return list(found.values())
+
+
 def next_page(html: str, page_url: str, paging: Paging) -> str | None:
     """The next listing page's URL: the first match of the `next` selector, else the first
     link whose whole text is one of `next_text` (下一页)."""

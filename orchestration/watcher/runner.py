@@ -88,12 +88,16 @@ def _channel(channel: Channel, fetcher: Fetcher, inbox: Inbox, result: RunResult
         result.pages += 1
         found = links.report_links(html, page_url, channel)
         logger.info("%s: %d report links on %s", channel.name, len(found), page_url)
-        for link in found:
+        queue = [(link, page_url) for link in found]
+        while queue:
+            link, linked_from = queue.pop(0)
             if link.url in seen:
                 continue
             seen.add(link.url)
             try:
-                result.outcomes.append(_report(channel, link, page_url, fetcher, inbox, logger))
+                outcome, attachments = _report(channel, link, linked_from, fetcher, inbox, logger)
+                result.outcomes.append(outcome)
+                queue.extend((attachment, link.url) for attachment in attachments)
             except FetchFailed as err:
                 _fail(result, inbox, logger, channel, link.url, "report", err.reason)
             except Exception as err:
@@ -125,14 +129,18 @@ def _listing_pages(channel: Channel, fetcher: Fetcher, inbox: Inbox, result: Run
 
 
 def _report(channel: Channel, link: links.Link, listing_url: str, fetcher: Fetcher, inbox: Inbox,
-            logger: logging.Logger) -> Outcome:
+            logger: logging.Logger) -> tuple[Outcome, list[links.Link]]:
+    """Fetch one report; with the channel's `attachments`, also the links to its attachments
+    (from the page, or as remembered when the page did not change)."""
     etag, last_modified = inbox.validators(link.url)
     fetched_at = now_iso()
     fetched = fetcher.get(link.url, channel.fetching, etag=etag, last_modified=last_modified)
     if fetched.not_modified:
         inbox.checked(link.url, fetched.headers)
         logger.info("%s: unchanged (304) %s", channel.name, link.url)
-        return Outcome(channel.name, link.url, "unchanged", inbox.entry(link.url)["path"])
+        entry = inbox.entry(link.url)
+        remembered = [links.Link(url, "", links.kind_of(url) or "pdf") for url in entry.get("attachments", [])]
+        return Outcome(channel.name, link.url, "unchanged", entry["path"]), remembered if channel.attachments else []
     kind = links.kind_from_content_type(fetched.headers.get("content-type")) or link.kind
     if kind not in channel.kinds:
         raise FetchFailed(f"a {kind} file ({fetched.headers.get('content-type')}), not a kind this channel takes")
@@ -141,7 +149,12 @@ def _report(channel: Channel, link: links.Link, listing_url: str, fetcher: Fetch
                          listing_url=listing_url, fetched_at=fetched_at, status=fetched.status)
     relative = stored.path.relative_to(inbox.root).as_posix()
     logger.info("%s: %s %s -> %s", channel.name, stored.outcome, link.url, relative)
-    return Outcome(channel.name, link.url, stored.outcome, relative)
+    attachments = []
+    if channel.attachments and kind == "html":
+        page = links.decode_page(fetched.body or b"", fetched.headers.get("content-type"))
+        attachments = links.attachment_links(page, fetched.final_url, channel.kinds)
+        inbox.entry(link.url)["attachments"] = [attachment.url for attachment in attachments]
+    return Outcome(channel.name, link.url, stored.outcome, relative), attachments
 
 
 def _fail(result: RunResult, inbox: Inbox, logger: logging.Logger, channel: Channel, url: str, stage: str,

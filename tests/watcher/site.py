@@ -198,7 +198,9 @@ def site_resources() -> dict[str, Resource]:
         "/slow/list.html": Resource('<a href="/slow.pdf">法治政府建设报告（超时）</a>'.encode(), html, etag=False,
                                     last_modified=False),
         "/art/2023/report.html": Resource(
-            "<html><body><h1>威海市文登区2023年法治政府建设年度报告</h1><p>全年办理行政复议案件82件。</p></body></html>".encode(),
+            ("<html><body><h1>威海市文登区2023年法治政府建设年度报告</h1><p>全年办理行政复议案件82件。</p>"
+             '<p>附件：<a href="/files/att-2023.pdf">2023年报告.pdf</a> <a href="/files/att-2023.xls">统计表</a></p>'
+             "</body></html>").encode(),
             html, last_modified=False),
         "/news/plain.html": Resource("<html><body><p>2020年度法治政府建设工作报告</p></body></html>".encode(),
                                      html, etag=False, last_modified=False),
@@ -211,6 +213,9 @@ def site_resources() -> dict[str, Resource]:
         "/flaky.pdf": Resource(make_pdf("flaky server"), "application/octet-stream"),
         "/private/secret.pdf": Resource(make_pdf("secret"), "application/pdf"),
         "/col/att/a.pdf": Resource(make_pdf("attachment"), "application/pdf"),
+        "/files/att-2023.pdf": Resource(make_pdf("2023 report, the attachment"), "application/pdf"),
+        "/att/list.html": Resource('<a href="/art/2023/report.html">2023年法治政府建设年度报告</a>'.encode(), html,
+                                   etag=False, last_modified=False),
     }
 
 

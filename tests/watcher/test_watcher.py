@@ -264,3 +264,18 @@ def test_a_report_deleted_from_the_inbox_is_fetched_whole_again(site, local_only
     assert [o.outcome for o in again.downloaded] == ["new"]
     assert "If-None-Match" not in site.requests("/col/att/a.pdf")[0][3]  # no validators for a file we lack
     assert (tmp_path / again.downloaded[0].path).exists()
+
+
+def test_attachments_of_a_report_page_are_fetched_when_the_channel_asks(site, local_only, tmp_path):
+    config = watcher_config.parse({"defaults": FAST, "channels": [
+        {"issuer": "威海市文登区人民政府", "listing": site.url("/att/list.html"), "attachments": True}]})
+    first = watch(config, tmp_path, transport=local_only)
+    assert [(o.url.removeprefix(site.url("")), o.outcome) for o in first.outcomes] == [
+        ("/art/2023/report.html", "new"), ("/files/att-2023.pdf", "new")]  # not the spreadsheet
+    sha = json.loads((tmp_path / ".watcher" / "state.json").read_text())["urls"][site.url("/files/att-2023.pdf")]["sha256"]
+    sidecar = json.loads((tmp_path / ".watcher" / "sidecars" / f"{sha}.json").read_text())
+    assert sidecar["listing_url"] == site.url("/art/2023/report.html")  # the page that linked it
+    site.clear()
+    second = watch(config, tmp_path, transport=local_only)
+    assert second.downloaded == [] and len(second.by("unchanged")) == 2
+    assert site.statuses("/art/2023/report.html") == [304] and site.statuses("/files/att-2023.pdf") == [304]
