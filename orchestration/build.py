@@ -27,6 +27,20 @@ def dagster_home() -> Path:
     return home
 
 
+WAREHOUSE_TAG = "fazhi/warehouse"
+
+
+def close_dead_runs(instance: dg.DagsterInstance, tags: dict[str, str]) -> None:
+    """A `fazhi build` that was killed leaves its run STARTED in the history for ever. We hold
+    this warehouse's build lock, so no build of it is running: mark such runs failed."""
+    dead = instance.get_runs(filters=dg.RunsFilter(
+        job_name="build_warehouse", tags=tags,
+        statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING]))
+    for run in dead:
+        instance.report_run_failed(run, message="The build process stopped (killed?) before it finished; "
+                                   "the warehouse was left as it was before this run.")
+
+
 def error(message: str) -> None:
     print(f"fazhi build: {message}", file=sys.stderr, flush=True)
 
@@ -59,9 +73,11 @@ def _build(input_dir: Path, verbose: bool) -> int:
     job = defs.resolve_job_def("build_warehouse")
     dagster_home()
     dbt_log = settings.warehouse_dir() / "dbt_build.log"
+    tags = {WAREHOUSE_TAG: str(settings.warehouse_dir())}
     with dg.DagsterInstance.get() as instance, _dbt_output(dbt_log, verbose):
+        close_dead_runs(instance, tags)
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False,
+            instance=instance, raise_on_error=False, tags=tags,
             run_config={
                 "ops": {"raw_reports": {"config": {"input_dir": str(input_dir)}}},
                 # Progress, not every step event; the UI's run page has the full log.

@@ -185,6 +185,14 @@ def test_next_build_needs_no_cleanup_publishes_and_readers_keep_their_view(world
     assert orphan_facts(database) == 0
     warehouse = root / "warehouse"
     assert not (warehouse / publish.STAGING_NAME).exists()
+    # The killed builds' runs are closed, not left STARTED in the run history.
+    import dagster as dg
+    from dagster._core.instance.ref import InstanceRef
+
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(root / "dagster_home"))) as instance:
+        statuses = [r.status for r in instance.get_runs()]
+    assert dg.DagsterRunStatus.STARTED not in statuses
+    assert statuses.count(dg.DagsterRunStatus.FAILURE) >= 4
     assert not list((warehouse / "lake").glob("*/.*.tmp"))
 
 
