@@ -14,7 +14,7 @@ Knows nothing of Dagster: orchestration/defs and the CLI call `watch`.
 
 from orchestration.watcher.config import Config, ConfigError
 from orchestration.watcher.config import load as load_config
-from orchestration.watcher.inbox import InboxBusy
+from orchestration.watcher.inbox import InboxBusy, InboxError
 from orchestration.watcher.runner import Outcome, RunResult, watch
 
-__all__ = ["Config", "ConfigError", "InboxBusy", "Outcome", "RunResult", "load_config", "watch"]
+__all__ = ["Config", "ConfigError", "InboxBusy", "InboxError", "Outcome", "RunResult", "load_config", "watch"]

@@ -34,7 +34,11 @@ STATE_VERSION = 1
 _UNSAFE = re.compile(r"[^\w.\-\u3400-\u9fff]+")
 
 
-class InboxBusy(RuntimeError):
+class InboxError(RuntimeError):
+    """The inbox cannot be used: its state file is unreadable, or another run holds it."""
+
+
+class InboxBusy(InboxError):
     """Another watcher run holds this inbox."""
 
 
@@ -82,9 +86,14 @@ class Inbox:
         path = self.meta / "state.json"
         if not path.exists():
             return {"version": STATE_VERSION, "urls": {}}
-        state = json.loads(path.read_text(encoding="utf-8"))
-        if state.get("version") != STATE_VERSION:
-            raise ValueError(f"{path}: state version {state.get('version')} is not {STATE_VERSION}")
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            raise InboxError(f"{path} cannot be read ({err}); nothing was fetched. It is written whole "
+                             "each time, so this is damage from outside: restore it, or move it aside "
+                             "to start afresh (files already in the inbox would then be fetched again)") from None
+        if not isinstance(state, dict) or state.get("version") != STATE_VERSION or not isinstance(state.get("urls"), dict):
+            raise InboxError(f"{path} is not a watcher state file of version {STATE_VERSION}; nothing was fetched")
         return state
 
     def save(self) -> None:

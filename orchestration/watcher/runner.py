@@ -57,8 +57,8 @@ class RunResult:
 
 def watch(config: Config, inbox_dir: str | Path, *, transport: httpx.BaseTransport | None = None,
           logger: logging.Logger | None = None) -> RunResult:
-    """Run every channel once. Raises only if the inbox cannot be used at all
-    (InboxBusy when another run holds it); everything else is an outcome."""
+    """Run every channel once. Raises only if the inbox cannot be used at all (InboxError;
+    InboxBusy when another run holds it); everything else is an outcome."""
     logger = logger or log
     inbox = Inbox(inbox_dir)
     inbox.lock()
@@ -135,6 +135,8 @@ def _report(channel: Channel, link: links.Link, listing_url: str, fetcher: Fetch
     etag, last_modified = inbox.validators(link.url)
     fetched_at = now_iso()
     fetched = fetcher.get(link.url, channel.fetching, etag=etag, last_modified=last_modified)
+    if fetched.not_modified and inbox.entry(link.url) is None:
+        raise FetchFailed("HTTP 304 Not Modified to a request that was not conditional")
     if fetched.not_modified:
         inbox.checked(link.url, fetched.headers)
         logger.info("%s: unchanged (304) %s", channel.name, link.url)

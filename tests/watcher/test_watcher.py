@@ -14,7 +14,7 @@ from orchestration import batch
 from orchestration.watcher import config as watcher_config
 from orchestration.watcher import watch
 from orchestration.watcher.fetch import HostPacer
-from orchestration.watcher.inbox import Inbox, InboxBusy
+from orchestration.watcher.inbox import Inbox, InboxBusy, InboxError
 from tests.watcher.site import SLOW_SECONDS, make_pdf
 
 # Generous timeouts (a busy test machine must not time out), except on the channel of the slow page.
@@ -279,3 +279,11 @@ def test_attachments_of_a_report_page_are_fetched_when_the_channel_asks(site, lo
     second = watch(config, tmp_path, transport=local_only)
     assert second.downloaded == [] and len(second.by("unchanged")) == 2
     assert site.statuses("/art/2023/report.html") == [304] and site.statuses("/files/att-2023.pdf") == [304]
+
+
+def test_a_damaged_state_file_stops_the_run_before_any_request(site, local_only, closed_port, tmp_path):
+    (tmp_path / ".watcher").mkdir()
+    (tmp_path / ".watcher" / "state.json").write_text("{not json")
+    with pytest.raises(InboxError, match="cannot be read"):
+        watch(channels(site, closed_port), tmp_path, transport=local_only)
+    assert site.log == [] and (tmp_path / ".watcher" / "state.json").read_text() == "{not json"
