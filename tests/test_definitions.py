@@ -63,3 +63,10 @@ def test_every_check_says_what_it_proves():
     quote = [c for c in checks if c.name == "assert_quotes_match_report_text"]
     assert quote and quote[0].asset_key == dg.AssetKey("dim_report")
     assert "quote" in quote[0].description
+
+
+def test_facts_and_reports_have_plausibility_checks():
+    graph = asset_graph()
+    checks = {key.name: key.asset_key.to_user_string() for key in graph.asset_check_keys}
+    assert checks["assert_percentages_are_between_0_and_100"] == "int_report_metrics__enriched"
+    assert checks["assert_reports_have_a_region_and_a_year"] == "dim_report"
