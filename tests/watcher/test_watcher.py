@@ -5,6 +5,7 @@ failure is recorded with its reason and the rest succeed."""
 from __future__ import annotations
 
 import json
+import logging
 import time
 from pathlib import Path
 
@@ -63,9 +64,11 @@ def by_path(site, result, outcome: str) -> dict[str, object]:
     return {o.url.removeprefix(prefix): o for o in result.outcomes if o.outcome == outcome and o.url.startswith(prefix)}
 
 
-def test_first_run_downloads_each_report_once_and_records_every_failure(site, local_only, closed_port, tmp_path):
+def test_first_run_downloads_each_report_once_and_records_every_failure(site, local_only, closed_port, tmp_path,
+                                                                        caplog):
     started = time.monotonic()
-    result = watch(channels(site, closed_port), tmp_path, transport=local_only)
+    with caplog.at_level(logging.INFO, logger="orchestration.watcher"):
+        result = watch(channels(site, closed_port), tmp_path, transport=local_only)
 
     new = by_path(site, result, "new")
     assert set(new) == set(REPORTS)
@@ -80,6 +83,10 @@ def test_first_run_downloads_each_report_once_and_records_every_failure(site, lo
     assert set(failed) == set(FAILURES)
     for url_path, words in FAILURES.items():
         assert words in failed[url_path].reason, (url_path, failed[url_path].reason)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == len(result.failures)
+    assert all(any(o.url in line and o.reason in line for line in warnings) for o in result.failures)
+    assert "watcher run done: 6 listing pages" in caplog.text  # list_2.html failed
     offline = [o for o in result.failures if o.channel == "offline"]
     assert len(offline) == 1 and offline[0].stage == "listing" and "connection failed" in offline[0].reason
 
