@@ -541,8 +541,8 @@ class _Sentence:
         za, zb = w.zone
         stop = _han_end(self.text, za, zb)
         head = self.last_token(za, stop)
-        if len(head) < 2 or not _HAN.match(head[0]):
-            return False
+        if len(head) < 2 or not _HAN.match(head[0]) or head in self.vocab.words("generic_object"):
+            return False  # 案件 is every count's noun: 食品安全案件 after 环境案件 continues no list
         pa, pb = prev.zone
         return self.text.endswith(head, pa, _han_end(self.text, pa, pb))
 
