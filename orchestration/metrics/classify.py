@@ -551,9 +551,8 @@ class _Sentence:
         return {ci for ci, (a, _) in enumerate(self.clause_spans) if self._opens_subset(a)}
 
     def _opens_subset(self, start: int) -> bool:
-        while start < self.e and not _HAN.match(self.text[start]):
-            start += 1
-        return self._opens_with("subset", start) is not None
+        first = _HAN.search(self.text, start, min(start + 8, self.e))  # past marks and spaces, not past a table row
+        return first is not None and self._opens_with("subset", first.start()) is not None
 
     def _pairs(self, works: list[_Work]) -> dict[int, tuple]:
         """受理、审结…分别为30件、28件 / 2019年至2021年…分别为…: lists paired by position."""
