@@ -45,4 +45,4 @@ $(STAMP): pyproject.toml uv.lock
 	touch $@
 
 clean:
-	rm -rf warehouse/fazhi.duckdb warehouse/lake dbt_project/target
+	rm -rf warehouse/fazhi.duckdb warehouse/fazhi.duckdb.wal warehouse/.staging warehouse/lake dbt_project/target
