@@ -5,6 +5,7 @@
   fazhi build            raw -> parsed -> metrics -> dbt marts in warehouse/fazhi.duckdb, via Dagster
   fazhi dev              dagster dev on 127.0.0.1 with DAGSTER_HOME=warehouse/dagster_home
   fazhi app              the explorer on http://127.0.0.1:8501, reading the warehouse read-only
+  fazhi watch            fetch new and republished reports from government sites into a folder
 
 parse and extract run the same code as the Dagster assets, without Dagster or a warehouse.
 Files that cannot be used are reported on stderr with their reason; the others go on.
@@ -101,6 +102,28 @@ def cmd_app(args: argparse.Namespace) -> int:
     return app_main(["--port", str(args.port), *(["--database", args.database] if args.database else [])])
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Exit 0: every URL fetched or unchanged; 1: some failed (the rest were done; reasons on
+    stderr and in <inbox>/.watcher/failures.jsonl); 2: the channel file or inbox is unusable."""
+    import logging
+
+    from orchestration.watcher import ConfigError, InboxError, load_config, watch
+
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s", stream=sys.stderr)
+    try:
+        config = load_config(args.config)
+        inbox = Path(args.inbox).expanduser().resolve()
+        inbox.mkdir(parents=True, exist_ok=True)
+        result = watch(config, inbox)
+    except (ConfigError, InboxError, OSError) as err:
+        print(f"fazhi watch: {err}", file=sys.stderr)
+        return 2
+    for outcome in result.downloaded:
+        print(f"{outcome.outcome}\t{outcome.path}\t{outcome.url}")
+    print(result.summary(), file=sys.stderr)
+    return 1 if result.failures else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="fazhi", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -123,6 +146,12 @@ def main(argv: list[str] | None = None) -> int:
     app.add_argument("--port", type=int, default=8501)
     app.add_argument("--database", help=f"the DuckDB file (default: $FAZHI_DUCKDB_PATH or {settings.duckdb_path()})")
     app.set_defaults(func=cmd_app)
+    watch = commands.add_parser("watch", help="fetch new and republished reports from the channels' listing "
+                                              "pages into a folder (see config/channels.example.yaml)")
+    watch.add_argument("--config", required=True, help="the channel file (YAML)")
+    watch.add_argument("--inbox", required=True, help="folder the reports are downloaded into (e.g. $FAZHI_INPUT_DIR)")
+    watch.add_argument("--quiet", action="store_true", help="log failures only")
+    watch.set_defaults(func=cmd_watch)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -34,6 +34,11 @@ def lake_dir() -> Path:
     return _path_from_env("FAZHI_LAKE_DIR", warehouse_dir() / "lake")
 
 
+def channels_file() -> Path:
+    """The publication watcher's channel file (config/channels.example.yaml shows the format)."""
+    return _path_from_env("FAZHI_CHANNELS_FILE", REPO_ROOT / "config" / "channels.yaml")
+
+
 def dbt_env(database: Path) -> dict[str, str]:
     """What dbt's profile and sources read: absolute paths, so dbt's working folder never matters."""
     return {"FAZHI_DUCKDB_PATH": str(database), "FAZHI_LAKE_DIR": str(lake_dir())}
