@@ -46,6 +46,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "kind": pl.String, "value": pl.Float64, "unit": pl.String, "approx": pl.Boolean,
         "year": pl.Int32, "scope": pl.String, "quote": pl.String, "start": pl.Int32, "end": pl.Int32,
         "section_id": pl.Int32, "outline_part": pl.String, "rule": pl.String,
+        "sentence": pl.String, "sentence_start": pl.Int32, "sentence_end": pl.Int32,
     },
     # Files that could not become reports, from any stage: never silently dropped.
     "rejected_reports": {

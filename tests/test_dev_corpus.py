@@ -56,6 +56,15 @@ def test_facts_hold_their_floor(parsed):
     assert recall >= FLOORS["facts_recall"] - SLACK, out
 
 
+def test_every_fact_reads_on_its_own(parsed):
+    """The quote is the text at its offsets and lies inside its sentence, the text at the sentence's."""
+    for report in parsed:
+        for f in extract_facts(report):
+            assert report.text[f.start:f.end] == f.quote, f
+            assert report.text[f.sentence_start:f.sentence_end] == f.sentence, f
+            assert f.sentence_start <= f.start and f.end <= f.sentence_end, f
+
+
 def test_metadata_holds_its_floor(parsed):
     score = _scorer()
     pred = [report.metadata() for report in parsed]

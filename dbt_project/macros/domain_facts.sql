@@ -26,7 +26,10 @@ select
     end_offset,
     section_id,
     outline_part,
-    rule
+    rule,
+    sentence,
+    sentence_start,
+    sentence_end
 from {{ ref('int_report_metrics__enriched') }}
 where domain = '{{ domain }}'
 {% endmacro %}

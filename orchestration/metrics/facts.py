@@ -42,6 +42,10 @@ class Fact:
     section_id: int | None
     outline_part: str | None
     rule: str  # which rule produced it, so a user can judge it
+    # The whole sentence (a table's row) the quote is in, so a table of facts reads on its own.
+    sentence: str = ""  # == ParsedReport.text[sentence_start:sentence_end]
+    sentence_start: int | None = None
+    sentence_end: int | None = None
 
     def as_row(self) -> dict:
         return asdict(self)
@@ -109,6 +113,7 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
                     scope=f.scope, quote=report.text[qs:qe], start=qs, end=qe,
                     section_id=section.section_id if section else None,
                     outline_part=section.outline_part if section else None, rule=f.rule,
+                    sentence=report.text[start:end], sentence_start=start, sentence_end=end,
                 )
             )
     facts.extend(_table_facts(report, text, tables, year, facts))
@@ -139,6 +144,7 @@ def _table_facts(report: ParsedReport, text: str, tables: list[Table], year: int
                 quote=report.text[c.start:c.end], start=c.start, end=c.end,
                 section_id=section.section_id if section else None,
                 outline_part=section.outline_part if section else None, rule="table",
+                sentence=report.text[c.row_start:c.row_end], sentence_start=c.row_start, sentence_end=c.row_end,
             )
 
 

@@ -66,6 +66,8 @@ class CellFact:
     scope: str | None
     start: int  # the quote: the row label and the cell when adjacent on a line, else the cell
     end: int
+    row_start: int = 0  # the whole row, label to last cell: the cell's "sentence"
+    row_end: int = 0
 
 
 @dataclass(frozen=True)
@@ -316,7 +318,8 @@ class TableReader:
                     # The row label with the cell when they are adjacent, else the cell alone.
                     adjacent = cell is cells[0] and "\n" not in text[labels[-1].end:cell.start]
                     quote_start = labels[0].start if adjacent else cell.start
-                    fact = CellFact(**{**fact.__dict__, "start": quote_start, "end": cell.end})
+                    fact = CellFact(**{**fact.__dict__, "start": quote_start, "end": cell.end,
+                                       "row_start": labels[0].start, "row_end": cells[-1].end})
                     row_facts.append(fact)
             facts.extend(row_facts)
         return facts

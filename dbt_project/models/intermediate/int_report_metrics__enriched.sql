@@ -26,7 +26,10 @@ select
     f.section_id,
     f.outline_part,
     coalesce(f.outline_part = 'plan', false) as in_plan,
-    f.rule
+    f.rule,
+    f.sentence,
+    f.sentence_start,
+    f.sentence_end
 from {{ ref('stg_lake__report_metrics') }} as f
 inner join {{ ref('stg_lake__parsed_reports') }} as r using (report_id)
 left join {{ ref('int_regions__by_code') }} as g on r.admin_code = g.admin_code

@@ -14,5 +14,8 @@ select
     "end" as end_offset,
     section_id,
     outline_part,
-    rule
+    rule,
+    sentence,
+    sentence_start,
+    sentence_end
 from {{ lake_source('report_metrics') }}
