@@ -286,25 +286,22 @@ def test_app_starts_while_a_build_holds_the_warehouse(warehouse, page, tmp_path)
             writer.close()
 
 
-def test_facts_show_their_sentence_once_the_warehouse_has_it(warehouse, tmp_path):
-    """The fact tables gain `sentence`, `sentence_start`, `sentence_end`: the Report page's
-    facts then carry them; without them it shows the quote alone (as above)."""
+def test_facts_show_their_sentence_and_fall_back_to_the_quote(warehouse, tmp_path):
+    """The fact tables carry `sentence`, `sentence_start`, `sentence_end`: the Report page's facts
+    show them, each sentence holding its quote; a warehouse built before them shows the quote alone."""
     from orchestration.app import queries
 
-    copy = tmp_path / "with_sentences.duckdb"
-    shutil.copy(warehouse, copy)
-    with duckdb.connect(str(copy)) as con:
-        for table in FACT_TABLES:
-            con.execute(f"alter table {table} add column sentence varchar")
-            con.execute(f"alter table {table} add column sentence_start integer")
-            con.execute(f"alter table {table} add column sentence_end integer")
-            con.execute(f"update {table} set sentence = '[' || quote || ']', sentence_start = start_offset, "
-                        "sentence_end = end_offset")
     with queries.connect(warehouse) as con:
-        assert not queries.has_sentences(con)
-        report_id = con.execute("select report_id from dim_report order by facts desc limit 1").fetchone()[0]
-        assert "sentence" not in queries.report_facts(con, report_id).columns
-    with queries.connect(copy) as con:
         assert queries.has_sentences(con)
+        report_id = con.execute("select report_id from dim_report order by facts desc limit 1").fetchone()[0]
         facts = queries.report_facts(con, report_id)
-    assert (facts["sentence"] == "[" + facts["quote"] + "]").all()
+    assert len(facts) and all(q in s for q, s in zip(facts["quote"], facts["sentence"], strict=True))
+    older = tmp_path / "without_sentences.duckdb"
+    shutil.copy(warehouse, older)
+    with duckdb.connect(str(older)) as con:
+        for table in FACT_TABLES:
+            for column in ("sentence", "sentence_start", "sentence_end"):
+                con.execute(f"alter table {table} drop column {column}")
+    with queries.connect(older) as con:
+        assert not queries.has_sentences(con)
+        assert "sentence" not in queries.report_facts(con, report_id).columns
