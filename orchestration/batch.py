@@ -9,6 +9,7 @@ The Dagster assets and the `fazhi` command both call these functions.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import logging
@@ -25,6 +26,28 @@ from orchestration.reports.raw import RawReport, read_report
 from orchestration.reports.rejection import RejectedReport
 
 log = logging.getLogger(__name__)
+
+# Progress bars (tqdm, on stderr) only when `fazhi build` runs in a terminal: it turns them on
+# around its in-process run. Runs from the UI or the sensor never do, so their logs stay clean.
+_progress = False
+
+
+@contextlib.contextmanager
+def progress_bars(enabled: bool) -> Iterator[None]:
+    global _progress
+    previous, _progress = _progress, enabled
+    try:
+        yield
+    finally:
+        _progress = previous
+
+
+def _tracked(items: Iterable, desc: str, total: int | None, unit: str) -> Iterable:
+    if not _progress:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, total=total, unit=unit, dynamic_ncols=True, leave=True)
 
 
 @dataclass
@@ -158,7 +181,9 @@ def load_raw(input_dir: Path, lake_dir: Path) -> StageStats:
         lake.TableWriter(lake_dir, "raw_reports") as out,
         lake.TableWriter(lake_dir, "rejected_reports", part="read") as rejected,
     ):
-        for item in read_all(discover(input_dir), root=input_dir):
+        paths = list(discover(input_dir)) if _progress else discover(input_dir)
+        total = len(paths) if isinstance(paths, list) else None
+        for item in read_all(_tracked(paths, "read", total, "file"), root=input_dir):
             if isinstance(item, RawReport):
                 out.write(dataclasses.asdict(item))
                 stats.written += 1
@@ -169,7 +194,10 @@ def load_raw(input_dir: Path, lake_dir: Path) -> StageStats:
 
 def parse_raw(lake_dir: Path) -> StageStats:
     stats = StageStats()
-    raws = (RawReport(**row) for row in lake.read_rows(lake_dir, "raw_reports"))
+    rows = lake.read_rows(lake_dir, "raw_reports")
+    if _progress:
+        rows = _tracked(rows, "parse", lake.count_rows(lake_dir, "raw_reports"), "report")
+    raws = (RawReport(**row) for row in rows)
     with (
         lake.TableWriter(lake_dir, "parsed_reports") as out,
         lake.TableWriter(lake_dir, "rejected_reports", part="parse") as rejected,
@@ -189,7 +217,10 @@ def extract_parsed(lake_dir: Path) -> StageStats:
         lake.TableWriter(lake_dir, "report_metrics", chunk_rows=4096) as out,
         lake.TableWriter(lake_dir, "rejected_reports", part="extract") as rejected,
     ):
-        for row in lake.read_rows(lake_dir, "parsed_reports"):
+        rows = lake.read_rows(lake_dir, "parsed_reports")
+        if _progress:
+            rows = _tracked(rows, "extract", lake.count_rows(lake_dir, "parsed_reports"), "report")
+        for row in rows:
             try:
                 facts = extract_facts(row_to_parsed(row))
             except Exception as err:

@@ -74,7 +74,11 @@ def _build(input_dir: Path, verbose: bool) -> int:
     dagster_home()
     dbt_log = settings.warehouse_dir() / "dbt_build.log"
     tags = {WAREHOUSE_TAG: str(settings.warehouse_dir())}
-    with dg.DagsterInstance.get() as instance, _dbt_output(dbt_log, verbose):
+    with (
+        dg.DagsterInstance.get() as instance,
+        _dbt_output(dbt_log, verbose),
+        batch.progress_bars(sys.stderr.isatty()),  # a terminal's user sees counts; a log file does not
+    ):
         close_dead_runs(instance, tags)
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, tags=tags,

@@ -53,3 +53,25 @@ def test_a_closed_pipe_is_not_an_error():
     result = subprocess.run(f"'{exe}' extract '{SAMPLES}' | head -1", shell=True, capture_output=True, text=True)
     assert len(result.stdout.splitlines()) == 1
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+def test_stage_progress_bars_count_only_when_turned_on(tmp_path, capsys):
+    """`fazhi build` turns the bars on in a terminal; runs from the UI or a pipe never see them."""
+    import shutil
+
+    from orchestration import batch
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for sample in sorted(SAMPLES.glob("*.txt"))[:2]:
+        shutil.copy(sample, inbox)
+    batch.load_raw(inbox, tmp_path / "quiet")
+    batch.parse_raw(tmp_path / "quiet")
+    assert capsys.readouterr().err == ""
+    with batch.progress_bars(True):
+        batch.load_raw(inbox, tmp_path / "lake")
+        batch.parse_raw(tmp_path / "lake")
+        batch.extract_parsed(tmp_path / "lake")
+    err = capsys.readouterr().err
+    for stage in ("read", "parse", "extract"):
+        assert f"{stage}: 100%" in err and "2/2" in err, err

@@ -123,3 +123,96 @@ def test_definitions_load_without_the_venv_on_path(tmp_path):
         cwd=settings.REPO_ROOT, env=user_env(), capture_output=True, text=True, timeout=300)
     assert probe.returncode == 0, probe.stderr[-2000:]
     assert probe.stdout.split() == ["[]", BARE_PATH]
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT_DIR = settings.REPO_ROOT / "warehouse"  # git-ignored
+MART = "fact_reconsideration"
+LOCATION_QUERY = "{ repositoriesOrError { ... on RepositoryConnection { nodes { name location { name } } } } }"
+LAUNCH = """mutation Launch($params: ExecutionParams!) { launchRun(executionParams: $params) {
+  __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message }
+  ... on RunConfigValidationInvalid { errors { message } } } }"""
+RUN_QUERY = 'query Run($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }'
+
+
+def graphql_vars(port: int, query: str, variables: dict) -> dict:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query, "variables": variables}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def materialise_warehouse(port: int, log: Path, timeout: float = 120) -> None:
+    """Launch `build_warehouse` over the bundled samples as the UI's launchpad would, and wait."""
+    repo = graphql(port, LOCATION_QUERY)["data"]["repositoriesOrError"]["nodes"][0]
+    params = {
+        "selector": {"repositoryLocationName": repo["location"]["name"], "repositoryName": repo["name"],
+                     "jobName": "build_warehouse"},
+        "runConfigData": {"ops": {"raw_reports": {"config": {"input_dir": str(settings.REPO_ROOT / "seeds")}}}},
+    }
+    launched = graphql_vars(port, LAUNCH, {"params": params})["data"]["launchRun"]
+    assert launched["__typename"] == "LaunchRunSuccess", launched
+    run_id = launched["run"]["runId"]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = graphql_vars(port, RUN_QUERY, {"id": run_id})["data"]["runOrError"]["status"]
+        if status in ("SUCCESS", "FAILURE", "CANCELED"):
+            assert status == "SUCCESS", log.read_text()[-3000:]
+            return
+        time.sleep(1)
+    raise AssertionError(f"run {run_id} not done after {timeout}s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is absent (apt-get install chromium; .ci/run does)")
+def test_screenshots_of_the_catalogue_and_a_mart(dagster_dev):
+    """After a materialisation from the UI's API, headless Debian Chromium shows the asset
+    catalogue and a mart's page with its row count, preview and checks; PNGs in warehouse/."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    port, proc, log = dagster_dev
+    wait_for_assets(port, proc, log)
+    materialise_warehouse(port, log)
+    graphql(port, "mutation { setNuxSeen }")  # no community pop-up over the page
+    SCREENSHOT_DIR.mkdir(exist_ok=True)
+    shots = {view: SCREENSHOT_DIR / f"ui_{name}.png" for view, name in (
+        ("catalogue", "asset_catalogue"), ("overview", MART), ("events", f"{MART}_preview"),
+        ("checks", f"{MART}_checks"))}
+    base = f"http://127.0.0.1:{port}"
+    loaded = "() => !document.body.innerText.includes('Loading')"
+    with playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1200})
+            page.goto(f"{base}/assets", wait_until="networkidle")
+            page.get_by_text(MART, exact=True).first.wait_for(timeout=30_000)
+            page.wait_for_function(loaded, timeout=30_000)
+            page.screenshot(path=str(shots["catalogue"]))
+            catalogue = page.inner_text("body")
+
+            page.goto(f"{base}/assets/{MART}", wait_until="networkidle")
+            page.get_by_text("Row count").first.wait_for(timeout=30_000)
+            page.screenshot(path=str(shots["overview"]))
+            overview = page.inner_text("body")
+
+            page.goto(f"{base}/assets/{MART}?view=events", wait_until="networkidle")
+            page.get_by_text("[Show Markdown]").first.click(timeout=30_000)  # the preview's table
+            dialog = page.get_by_role("dialog")
+            dialog.get_by_text("fact_id").first.wait_for(timeout=30_000)
+            page.screenshot(path=str(shots["events"]))
+            events = dialog.inner_text()
+
+            page.goto(f"{base}/assets/{MART}?view=checks", wait_until="networkidle")
+            page.get_by_text("Passed").first.wait_for(timeout=30_000)
+            page.wait_for_function(loaded, timeout=30_000)
+            page.screenshot(path=str(shots["checks"]))
+            checks = page.inner_text("body")
+        finally:
+            browser.close()
+    assert "Materialized" in catalogue or "ago" in catalogue
+    assert "Row count" in overview and "17" in overview
+    assert "report_id" in events and "measure" in events
+    assert "Passed" in checks
+    for png in shots.values():
+        assert png.stat().st_size > 20_000, png
