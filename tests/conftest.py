@@ -3,6 +3,7 @@ the Dagster definitions (which read it at import time)."""
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -50,3 +51,12 @@ def sample_dir(tmp_path_factory) -> Path:
 def private_warehouse(tmp_path, monkeypatch) -> Path:
     """A private warehouse for one test."""
     return use_private_warehouse(tmp_path, monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def scorer():
+    """The gold scorer (tests/fixtures/gold/score.py, standard library only), loaded once."""
+    spec = importlib.util.spec_from_file_location("gold_score", GOLD / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

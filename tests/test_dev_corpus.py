@@ -7,7 +7,6 @@ or the metadata figure by more than 0.01 below them fails here.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -18,16 +17,9 @@ from orchestration import batch
 from orchestration.metrics.facts import extract_facts
 
 DEV = Path(__file__).parent / "fixtures" / "dev"
-SCORER = Path(__file__).parent / "fixtures" / "gold" / "score.py"
 FLOORS = json.loads((DEV / "floors.json").read_text(encoding="utf-8"))
 SLACK = 0.01
 
-
-def _scorer():
-    spec = importlib.util.spec_from_file_location("gold_score", SCORER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -44,12 +36,11 @@ def test_corpus_is_complete():
     assert {row["id"] for row in index} == texts, "index.jsonl names every text and only those"
 
 
-def test_facts_hold_their_floor(parsed):
-    score = _scorer()
+def test_facts_hold_their_floor(parsed, scorer):
     pred = [f.as_row() for report in parsed for f in extract_facts(report)]
-    gold = score.load_rows(str(DEV / "facts.jsonl"))
+    gold = scorer.load_rows(str(DEV / "facts.jsonl"))
     files = {p.name for p in (DEV / "texts").glob("*.txt")}
-    out = score.score_facts(gold, pred, files, verbose=False)
+    out = scorer.score_facts(gold, pred, files, verbose=False)
     figures = re.search(r"precision=([\d.]+) recall=([\d.]+)", out)
     precision, recall = float(figures[1]), float(figures[2])
     assert precision >= FLOORS["facts_precision"] - SLACK, out
@@ -65,10 +56,9 @@ def test_every_fact_reads_on_its_own(parsed):
             assert f.sentence_start <= f.start and f.end <= f.sentence_end, f
 
 
-def test_metadata_holds_its_floor(parsed):
-    score = _scorer()
+def test_metadata_holds_its_floor(parsed, scorer):
     pred = [report.metadata() for report in parsed]
-    gold = score.load_rows(str(DEV / "reports.csv"))
-    out = score.score_reports(gold, pred, verbose=False)
+    gold = scorer.load_rows(str(DEV / "reports.csv"))
+    out = scorer.score_reports(gold, pred, verbose=False)
     right = float(re.search(r"fields right \(([\d.]+)\)", out)[1])
     assert right >= FLOORS["reports_fields"] - SLACK, out

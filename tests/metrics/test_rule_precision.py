@@ -8,7 +8,6 @@ scored facts must be right more often than not; the table printed on failure sho
 from __future__ import annotations
 
 import collections
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -18,16 +17,9 @@ from orchestration.metrics import patterns as pt
 from orchestration.metrics.facts import extract_facts
 
 DEV = Path(__file__).parents[1] / "fixtures" / "dev"
-SCORER = Path(__file__).parents[1] / "fixtures" / "gold" / "score.py"
 MIN_FACTS = 3
 MIN_PRECISION = 0.6
 
-
-def _scorer():
-    spec = importlib.util.spec_from_file_location("gold_score", SCORER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _key(row: dict) -> tuple:
@@ -35,16 +27,15 @@ def _key(row: dict) -> tuple:
 
 
 @pytest.fixture(scope="module")
-def figures() -> dict[str, tuple[int, int]]:
-    score = _scorer()
+def figures(scorer) -> dict[str, tuple[int, int]]:
     paths = sorted((DEV / "texts").glob("*.txt"))
     reports = [r for r in batch.parse_all(batch.read_all(paths)) if not isinstance(r, dict)]
-    gold = collections.Counter(_key(g) for g in score.load_rows(str(DEV / "facts.jsonl")) if score.scored(g))
+    gold = collections.Counter(_key(g) for g in scorer.load_rows(str(DEV / "facts.jsonl")) if scorer.scored(g))
     hits, total = collections.Counter(), collections.Counter()
     for report in reports:
         for f in extract_facts(report):
             row = f.as_row()
-            if not score.scored(row):
+            if not scorer.scored(row):
                 continue
             rule = f.rule.split("/")[0]
             total[rule] += 1

@@ -7,7 +7,6 @@ through the real reader and parser, when they are implemented.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import re
 from pathlib import Path
 
@@ -23,12 +22,6 @@ SAMPLES = sorted((settings.REPO_ROOT / "seeds").glob("*.txt"))
 GOLD = Path(__file__).parents[1] / "fixtures" / "gold"
 UNITS = {"case", "item", "yuan", "percent", "percentage_point", "person", "person_time", "times", "org", "document"}
 
-
-def _score_module():
-    spec = importlib.util.spec_from_file_location("gold_score", GOLD / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _bare(path: Path) -> ParsedReport:
@@ -71,11 +64,10 @@ def test_facts_use_the_vocabulary(extracted):
         assert len(keys) == len(set(keys)), "fact ids must be unique"
 
 
-def test_gold_score_floor(extracted):
-    score = _score_module()
+def test_gold_score_floor(extracted, scorer):
     pred = [f.as_row() for _, facts in extracted for f in facts]
-    gold = score.load_rows(str(GOLD / "facts.csv"))
-    out = score.score_facts(gold, pred, None, verbose=False)
+    gold = scorer.load_rows(str(GOLD / "facts.csv"))
+    out = scorer.score_facts(gold, pred, None, verbose=False)
     figures = re.search(r"precision=([\d.]+) recall=([\d.]+)", out)
     matched = re.search(r"year right ([\d.]+), scope right ([\d.]+)", out)
     assert float(figures[1]) >= 0.9 and float(figures[2]) >= 0.9, out
