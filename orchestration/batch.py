@@ -1,65 +1,25 @@
-"""Runs the stages over many reports: streamed, one bad file never stops the others.
+"""Reports one at a time, streamed: read, parse, extract; one bad file never stops the others.
 
-raw:     input folder   -> lake/raw_reports    (+ rejected_reports/read.parquet)
-parsed:  raw_reports    -> lake/parsed_reports (+ rejected_reports/parse.parquet)
-metrics: parsed_reports -> lake/report_metrics (+ rejected_reports/extract.parquet)
-
-The Dagster assets and the `fazhi` command both call these functions.
+`fazhi parse` / `fazhi extract` chain these directly; the build runs them per file in worker
+processes, incrementally (orchestration.stages). Rows to and from the lake's tables are here too.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import logging
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestration import lake
-from orchestration.metrics.facts import extract_facts
 from orchestration.reports.parsed import ParsedReport, Section, Sentence, parse_report
 from orchestration.reports.raw import RawReport, read_report
 from orchestration.reports.rejection import RejectedReport
 
 log = logging.getLogger(__name__)
-
-# Progress bars (tqdm, on stderr) only when `fazhi build` runs in a terminal: it turns them on
-# around its in-process run. Runs from the UI or the sensor never do, so their logs stay clean.
-_progress = False
-
-
-@contextlib.contextmanager
-def progress_bars(enabled: bool) -> Iterator[None]:
-    global _progress
-    previous, _progress = _progress, enabled
-    try:
-        yield
-    finally:
-        _progress = previous
-
-
-def _tracked(items: Iterable, desc: str, total: int | None, unit: str) -> Iterable:
-    if not _progress:
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, desc=desc, total=total, unit=unit, dynamic_ncols=True, leave=True)
-
-
-@dataclass
-class StageStats:
-    written: int = 0
-    rejected: int = 0
-    reasons: dict[str, int] = field(default_factory=dict)
-
-    def reject(self, writer: lake.TableWriter, row: dict) -> None:
-        writer.write(row)
-        self.rejected += 1
-        self.reasons[row["reason"]] = self.reasons.get(row["reason"], 0) + 1
 
 
 def discover(input_dir: Path) -> Iterator[Path]:
@@ -134,10 +94,11 @@ def read_all(paths: Iterable[Path], root: Path | None = None) -> Iterator[RawRep
             raw, path=displayable(raw.path), file_name=displayable(raw.file_name), text=storable(raw.text))
 
 
-def parse_all(raws: Iterable[RawReport]) -> Iterator[ParsedReport | dict]:
+def parse_all(raws: Iterable[RawReport], check_duplicates: bool = True) -> Iterator[ParsedReport | dict]:
     """ParsedReports, or rejection rows. The same report published twice (a web page and its
     PDF) has other bytes but the same issuer, year and title: the second is a duplicate, or
-    every fact of it would be counted twice."""
+    every fact of it would be counted twice. (The incremental build decides duplicates over
+    the whole lake instead: orchestration.stages.)"""
     seen: dict[tuple, tuple[str, str]] = {}  # key -> (path, report_id): small, even for 100k reports
     seen_text: dict[str, tuple[str, str]] = {}  # the text's fingerprint -> (path, report_id)
     for raw in raws:
@@ -149,6 +110,9 @@ def parse_all(raws: Iterable[RawReport]) -> Iterator[ParsedReport | dict]:
         except Exception as err:
             log.exception("parsing %s failed", raw.path)
             yield rejection(raw.path, "parse", f"unexpected error: {err!r}", raw.report_id)
+            continue
+        if not check_duplicates:
+            yield report
             continue
         key = (report.issuer, report.report_year, report.title)
         fingerprint = text_fingerprint(report.text)
@@ -175,62 +139,8 @@ def text_fingerprint(text: str) -> str:
     return hashlib.sha256(_NOT_WORDS.sub("", text).encode("utf-8")).hexdigest()
 
 
-def load_raw(input_dir: Path, lake_dir: Path) -> StageStats:
-    stats = StageStats()
-    with (
-        lake.TableWriter(lake_dir, "raw_reports") as out,
-        lake.TableWriter(lake_dir, "rejected_reports", part="read") as rejected,
-    ):
-        paths = list(discover(input_dir)) if _progress else discover(input_dir)
-        total = len(paths) if isinstance(paths, list) else None
-        for item in read_all(_tracked(paths, "read", total, "file"), root=input_dir):
-            if isinstance(item, RawReport):
-                out.write(dataclasses.asdict(item))
-                stats.written += 1
-            else:
-                stats.reject(rejected, item)
-    return stats
-
-
-def parse_raw(lake_dir: Path) -> StageStats:
-    stats = StageStats()
-    rows = lake.read_rows(lake_dir, "raw_reports")
-    if _progress:
-        rows = _tracked(rows, "parse", lake.count_rows(lake_dir, "raw_reports"), "report")
-    raws = (RawReport(**row) for row in rows)
-    with (
-        lake.TableWriter(lake_dir, "parsed_reports") as out,
-        lake.TableWriter(lake_dir, "rejected_reports", part="parse") as rejected,
-    ):
-        for item in parse_all(raws):
-            if isinstance(item, ParsedReport):
-                out.write(parsed_to_row(item))
-                stats.written += 1
-            else:
-                stats.reject(rejected, item)
-    return stats
-
-
-def extract_parsed(lake_dir: Path) -> StageStats:
-    stats = StageStats()
-    with (
-        lake.TableWriter(lake_dir, "report_metrics", chunk_rows=4096) as out,
-        lake.TableWriter(lake_dir, "rejected_reports", part="extract") as rejected,
-    ):
-        rows = lake.read_rows(lake_dir, "parsed_reports")
-        if _progress:
-            rows = _tracked(rows, "extract", lake.count_rows(lake_dir, "parsed_reports"), "report")
-        for row in rows:
-            try:
-                facts = extract_facts(row_to_parsed(row))
-            except Exception as err:
-                log.exception("extracting from %s failed", row["path"])
-                stats.reject(rejected, rejection(row["path"], "extract", f"unexpected error: {err!r}", row["report_id"]))
-                continue
-            for fact in facts:
-                out.write(fact.as_row())
-                stats.written += 1
-    return stats
+def raw_to_row(raw: RawReport) -> dict:
+    return dataclasses.asdict(raw)
 
 
 def parsed_to_row(report: ParsedReport) -> dict:

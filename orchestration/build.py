@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration import batch, publish, settings
+from orchestration import batch, publish, settings, stages
 from orchestration.summary import summarize
 
 
@@ -77,7 +77,7 @@ def _build(input_dir: Path, verbose: bool) -> int:
     with (
         dg.DagsterInstance.get() as instance,
         _dbt_output(dbt_log, verbose),
-        batch.progress_bars(sys.stderr.isatty()),  # a terminal's user sees counts; a log file does not
+        stages.progress_bars(sys.stderr.isatty()),  # a terminal's user sees counts; a log file does not
     ):
         close_dead_runs(instance, tags)
         result = job.execute_in_process(
@@ -95,8 +95,24 @@ def _build(input_dir: Path, verbose: bool) -> int:
         if not verbose:
             error(f"dbt's log: {dbt_log}")
         return 1
+    print_work(result)
     print_summary(settings.duckdb_path())
     return 0
+
+
+def print_work(result) -> None:
+    """What this build did: only new or changed reports are processed."""
+    done = {m.asset_key.path[-1]: m.materialization.metadata
+            for m in result.get_asset_materialization_events()}
+    for table, unit in (("raw_reports", "files"), ("report_metrics", "reports")):
+        meta = done.get(table, {})
+        if "processed" in meta:
+            counts = {k: meta[k].value for k in ("processed", "unchanged", "removed")}
+            what = "read" if table == "raw_reports" else "extracted"
+            print(f"{unit} {what}: {counts['processed']} new or changed, {counts['unchanged']} unchanged "
+                  f"(not processed again), {counts['removed']} removed", file=sys.stderr)
+    if "dim_report" not in done:
+        print("nothing changed since the last build: the warehouse was left as it is", file=sys.stderr)
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ location loads the same under `make dev`, a bare `dagster dev`, or an IDE.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from functools import cached_property
 from importlib import metadata
@@ -57,17 +58,30 @@ def _parse() -> None:
     DagsterDbtProjectPreparer()._invalidate_seeds_in_partial_parse(dbt_project)
 
 
+def project_files() -> list[Path]:
+    """Every file dbt parses (models, macros, seeds, tests, settings)."""
+    project = dbt_project.project_dir
+    files = [project / "dbt_project.yml", project / "profiles.yml"]
+    for folder in ("models", "macros", "seeds", "tests"):
+        files += sorted(p for p in (project / folder).rglob("*") if p.is_file())
+    return [p for p in files if p.exists()]
+
+
+def project_fingerprint() -> str:
+    """Changes when any file dbt parses changes: with the lake's state, whether a build has anything to do."""
+    digest = hashlib.sha256()
+    for path in project_files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def manifest_is_fresh() -> bool:
-    """The manifest is newer than every file dbt parses (models, macros, seeds, tests, settings)."""
+    """The manifest is newer than every file dbt parses."""
     manifest = dbt_project.manifest_path
     if not manifest.exists():
         return False
     built = manifest.stat().st_mtime
-    project = dbt_project.project_dir
-    files = [project / "dbt_project.yml", project / "profiles.yml"]
-    for folder in ("models", "macros", "seeds", "tests"):
-        files += [p for p in (project / folder).rglob("*") if p.is_file()]
-    return all(p.stat().st_mtime < built for p in files if p.exists())
+    return all(p.stat().st_mtime < built for p in project_files())
 
 
 def prepare_if_stale() -> None:

@@ -7,6 +7,7 @@ Loading it changes nothing in the environment: paths are read when a run starts
 import dagster as dg
 
 from orchestration.defs import automation, dbt, metrics, reports, warehouse, watcher
+from orchestration.resources import WarehouseResource, WorkersResource
 
 defs = dg.Definitions(
     assets=[reports.raw_reports, reports.parsed_reports, metrics.report_metrics, dbt.dbt_models,
@@ -17,5 +18,8 @@ defs = dg.Definitions(
     # One process per run, not one per step: a small build takes seconds, and the run
     # holds the warehouse's build lock from its first step to its last.
     executor=dg.in_process_executor,
-    resources={"dbt": dbt.dbt_resource(), "watcher": watcher.PublicationWatcher()},
+    # Paths and worker settings are resources, so the launchpad can set them per run; empty
+    # fields fall back to the FAZHI_* variables when a run starts.
+    resources={"dbt": dbt.dbt_resource(), "watcher": watcher.PublicationWatcher(),
+               "warehouse": WarehouseResource(), "workers": WorkersResource()},
 )

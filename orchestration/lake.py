@@ -5,11 +5,20 @@ file, so Python stages writing into it would queue behind each other and behind 
 Each stage here writes its own files and dbt is the only writer of `fazhi.duckdb`.
 A table's files are written into a temporary folder and swapped in whole, so a failed
 or concurrent run never leaves a half-written table for dbt to read.
+
+Incremental by content: raw_reports, parsed_reports and report_metrics are kept as segments
+(one Parquet file per run that had work) plus a manifest, `_current/<table>.parquet`, saying
+which segment holds each report's current rows, with the stage version that made them. A run
+writes only the reports that are new or whose stage version changed, then swaps the manifest;
+segments no manifest row points to are deleted. Readers (dbt's staging models, `read_rows`)
+take only the rows the manifest names, so a removed or replaced file's rows drop out at once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,15 +110,26 @@ class TableWriter:
             self.tmp.unlink(missing_ok=True)
 
 
-def read_rows(lake_dir: Path, table: str, batch_rows: int = 256) -> Iterator[dict]:
-    """Rows of a lake table, a batch at a time, so a national corpus never sits in memory."""
+def read_rows(lake_dir: Path, table: str, batch_rows: int = 256, only: set[str] | None = None) -> Iterator[dict]:
+    """Current rows of a lake table (those its manifest names, for a segmented table), a batch
+    at a time, so a national corpus never sits in memory. With `only`, rows of those reports."""
+    live = current_segments(lake_dir, table)
     for path in sorted((Path(lake_dir) / table).glob("*.parquet")):
+        wanted = None if live is None else live.get(path.stem, set())
+        if only is not None:
+            wanted = only if wanted is None else wanted & only
+        if wanted is not None and not wanted:
+            continue
         parquet = pq.ParquetFile(path)
         for batch in parquet.iter_batches(batch_size=batch_rows):
-            yield from pl.from_arrow(batch).iter_rows(named=True)
+            frame = pl.from_arrow(batch)
+            if wanted is not None:
+                frame = frame.filter(pl.col("report_id").is_in(list(wanted)))
+            yield from frame.iter_rows(named=True)
 
 
 def count_rows(lake_dir: Path, table: str) -> int:
+    """Rows in the table's files (for a segmented table, stale rows of replaced reports too)."""
     return sum(pq.ParquetFile(p).metadata.num_rows for p in (Path(lake_dir) / table).glob("*.parquet"))
 
 
@@ -121,3 +141,80 @@ def clean_stale(lake_dir: Path) -> int:
         tmp.unlink(missing_ok=True)
         removed += 1
     return removed
+
+
+# --- segments and manifests (incremental tables) ---------------------------------------------
+
+CURRENT_DIR = "_current"
+SEGMENTED = ("raw_reports", "parsed_reports", "report_metrics")
+
+
+def new_segment() -> str:
+    """A segment name that sorts by creation time: a run's files for one table."""
+    return f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
+
+
+def current_path(lake_dir: Path, table: str) -> Path:
+    return Path(lake_dir) / CURRENT_DIR / f"{table}.parquet"
+
+
+def read_current(lake_dir: Path, table: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """The table's manifest (empty, with `schema`, before the first build)."""
+    path = current_path(lake_dir, table)
+    if not path.exists():
+        return pl.DataFrame(schema=schema)
+    frame = pl.read_parquet(path)
+    # A manifest from an older release may lack a column: add it empty rather than fail.
+    missing = [pl.lit(None, dtype).alias(name) for name, dtype in schema.items() if name not in frame.columns]
+    return frame.with_columns(missing).select(list(schema)) if missing else frame.select(list(schema))
+
+
+def write_current(lake_dir: Path, table: str, frame: pl.DataFrame) -> None:
+    """Swap in the table's new manifest (one rename), then delete segments it no longer names.
+    Call it only while holding the build lock: another build's new segment looks unreferenced."""
+    path = current_path(lake_dir, table)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    frame.write_parquet(tmp, compression="zstd")
+    os.replace(tmp, path)
+    live = set(frame.get_column("segment").drop_nulls().unique().to_list())
+    folder = Path(lake_dir) / table
+    for segment in folder.glob("*.parquet"):
+        if segment.stem not in live:
+            segment.unlink(missing_ok=True)
+    if not live:  # every report rejected: an empty file, so the table still has its columns for dbt
+        with TableWriter(lake_dir, table, part=new_segment()):
+            pass
+
+
+def current_segments(lake_dir: Path, table: str) -> dict[str, set[str]] | None:
+    """segment -> the report ids whose current rows it holds; None for a table without a manifest."""
+    path = current_path(lake_dir, table)
+    if not path.exists():
+        return None
+    frame = pl.read_parquet(path, columns=["report_id", "segment", "status"])
+    frame = frame.filter(pl.col("segment").is_not_null() & (pl.col("status") == "ok"))
+    return {seg: set(ids) for seg, ids in frame.group_by("segment").agg(pl.col("report_id")).iter_rows()}
+
+
+def state(lake_dir: Path) -> str:
+    """A hash of what the lake says is current (the manifests and the rejections): equal when a
+    run changed nothing, so dbt has nothing to rebuild."""
+    digest = hashlib.sha256()
+    for path in sorted([*(Path(lake_dir) / CURRENT_DIR).glob("*.parquet"),
+                        *(Path(lake_dir) / "rejected_reports").glob("*.parquet")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def replace_table(lake_dir: Path, table: str, rows: list[dict]) -> None:
+    """Make `rows` the whole current content of a segmented table, every report in it current.
+    For tools and tests that write a lake directly; the stages keep richer manifests."""
+    segment = new_segment()
+    with TableWriter(lake_dir, table, part=segment) as out:
+        for row in rows:
+            out.write(row)
+    ids = sorted({row["report_id"] for row in rows})
+    write_current(lake_dir, table, pl.DataFrame(
+        {"report_id": ids, "segment": [segment] * len(ids), "status": ["ok"] * len(ids)},
+        schema={"report_id": pl.String, "segment": pl.String, "status": pl.String}))

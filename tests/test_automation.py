@@ -7,6 +7,7 @@ import pytest
 
 from orchestration import settings
 from orchestration.defs.automation import new_reports_sensor
+from orchestration.resources import WarehouseResource
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def inbox(tmp_path, monkeypatch):
 
 
 def tick(cursor):
-    context = dg.build_sensor_context(cursor=cursor)
+    context = dg.build_sensor_context(cursor=cursor, resources={"warehouse": WarehouseResource()})
     result = new_reports_sensor(context)
     return result, context.cursor
 

@@ -59,19 +59,19 @@ def test_stage_progress_bars_count_only_when_turned_on(tmp_path, capsys):
     """`fazhi build` turns the bars on in a terminal; runs from the UI or a pipe never see them."""
     import shutil
 
-    from orchestration import batch
+    from orchestration import stages
 
     inbox = tmp_path / "in"
     inbox.mkdir()
     for sample in sorted(SAMPLES.glob("*.txt"))[:2]:
         shutil.copy(sample, inbox)
-    batch.load_raw(inbox, tmp_path / "quiet")
-    batch.parse_raw(tmp_path / "quiet")
+    stages.load_raw(inbox, tmp_path / "quiet")
+    stages.parse_raw(tmp_path / "quiet")
     assert capsys.readouterr().err == ""
-    with batch.progress_bars(True):
-        batch.load_raw(inbox, tmp_path / "lake")
-        batch.parse_raw(tmp_path / "lake")
-        batch.extract_parsed(tmp_path / "lake")
+    with stages.progress_bars(True):
+        stages.load_raw(inbox, tmp_path / "lake")
+        stages.parse_raw(tmp_path / "lake")
+        stages.extract_parsed(tmp_path / "lake")
     err = capsys.readouterr().err
     for stage in ("read", "parse", "extract"):
         assert f"{stage}: 100%" in err and "2/2" in err, err

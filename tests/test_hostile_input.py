@@ -17,10 +17,11 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration import batch, lake, settings
+from orchestration import batch, lake, settings, stages
 from orchestration.defs.automation import new_reports_sensor
 from orchestration.reports.raw import read_report
 from orchestration.reports.rejection import RejectedReport
+from orchestration.resources import WarehouseResource
 
 SEEDS = settings.REPO_ROOT / "seeds"
 GOOD = SEEDS / "000_243677528e629ced.txt"
@@ -104,8 +105,8 @@ def test_every_odd_file_gets_a_reason_and_nothing_outside_is_read(tmp_path):
     inbox, expected = hostile_folder(tmp_path)
     lake_dir = tmp_path / "lake"
     started = time.monotonic()
-    batch.load_raw(inbox, lake_dir)
-    batch.parse_raw(lake_dir)
+    stages.load_raw(inbox, lake_dir)
+    stages.parse_raw(lake_dir)
     assert time.monotonic() - started < 30
     rejected = {r["file_name"]: r["reason"] for r in lake.read_rows(lake_dir, "rejected_reports")}
     for name, reason in expected.items():
@@ -128,7 +129,7 @@ def test_a_name_that_is_not_utf8_does_not_break_the_sensor(tmp_path, monkeypatch
     os.mkfifo(inbox / "pipe.txt")
     monkeypatch.setenv("FAZHI_INPUT_DIR", str(inbox))
     monkeypatch.setenv("FAZHI_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
-    context = dg.build_sensor_context(cursor=None)
+    context = dg.build_sensor_context(cursor=None, resources={"warehouse": WarehouseResource()})
     assert isinstance(new_reports_sensor(context), dg.RunRequest)
 
 

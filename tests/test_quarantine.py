@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import shutil
 
-from orchestration import batch, lake, settings
+from orchestration import batch, lake, settings, stages
 
 GOOD = settings.REPO_ROOT / "seeds" / "000_243677528e629ced.txt"
 HOSTILE_NAMES = [
@@ -30,9 +30,9 @@ def test_bad_files_are_rejected_with_reasons_and_good_ones_processed(tmp_path):
         text = GOOD.read_text(encoding="utf-8").replace("关于2023年", f"关于{2010 + n}年", 1)
         (inbox / name).write_text(text, encoding="utf-8")
 
-    read = batch.load_raw(inbox, lake_dir)
-    parsed = batch.parse_raw(lake_dir)
-    batch.extract_parsed(lake_dir)
+    read = stages.load_raw(inbox, lake_dir)
+    parsed = stages.parse_raw(lake_dir)
+    stages.extract_parsed(lake_dir)
 
     assert read.written == parsed.written == 1 + len(HOSTILE_NAMES)
     rejected = {row["file_name"]: row for row in lake.read_rows(lake_dir, "rejected_reports")}
@@ -57,7 +57,7 @@ def test_a_file_name_that_is_not_utf8_does_not_break_the_batch(tmp_path):
     inbox.mkdir()
     gbk_name = "报告.txt".encode("gbk")  # as unzipped from a Windows archive
     (inbox / gbk_name.decode("utf-8", "surrogateescape")).write_bytes(GOOD.read_bytes())
-    assert batch.load_raw(inbox, lake_dir).written == 1
+    assert stages.load_raw(inbox, lake_dir).written == 1
     (row,) = lake.read_rows(lake_dir, "raw_reports")
     assert row["file_name"].endswith(".txt")
 
@@ -66,8 +66,8 @@ def test_parsed_reports_survive_the_lake_round_trip(tmp_path):
     inbox, lake_dir = tmp_path / "in", tmp_path / "lake"
     inbox.mkdir()
     shutil.copy(GOOD, inbox / "report.txt")
-    batch.load_raw(inbox, lake_dir)
-    batch.parse_raw(lake_dir)
+    stages.load_raw(inbox, lake_dir)
+    stages.parse_raw(lake_dir)
     (raw,) = batch.read_all([inbox / "report.txt"])
     (direct,) = batch.parse_all([raw])
     (row,) = lake.read_rows(lake_dir, "parsed_reports")
@@ -82,8 +82,8 @@ def test_the_same_report_in_another_format_is_a_duplicate(tmp_path):
     # The same report as a web page: other bytes, same issuer, year and title.
     paragraphs = "".join(f"<p>{line}</p>" for line in text.splitlines() if line.strip())
     (inbox / "b.html").write_text(f"<html><body><article>{paragraphs}</article></body></html>", encoding="utf-8")
-    batch.load_raw(inbox, lake_dir)
-    assert batch.parse_raw(lake_dir).written == 1
+    stages.load_raw(inbox, lake_dir)
+    assert stages.parse_raw(lake_dir).written == 1
     (rejected,) = [r for r in lake.read_rows(lake_dir, "rejected_reports") if r["stage"] == "parse"]
     (kept,) = lake.read_rows(lake_dir, "parsed_reports")
     assert rejected["file_name"] == "b.html"

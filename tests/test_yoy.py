@@ -7,6 +7,7 @@ import duckdb
 import pytest
 
 from orchestration import lake, settings
+from orchestration.resources import WarehouseResource
 
 COUNTY = dict(province="山东省", city="威海市", county="文登区", admin_code="371003", issuer="威海市文登区人民政府")
 CITY = dict(province="浙江省", city="台州市", county="临海市", admin_code="331082", issuer="临海市人民政府")
@@ -48,26 +49,25 @@ REPORTS = [
 
 def write_lake(lake_dir):
     text = "。".join(f"数字{i}" for i in range(40))
-    with (
-        lake.TableWriter(lake_dir, "raw_reports") as raw,
-        lake.TableWriter(lake_dir, "parsed_reports") as parsed,
-        lake.TableWriter(lake_dir, "report_metrics") as metrics,
-    ):
-        for n, (region, year, facts) in enumerate(REPORTS):
-            report_id = f"report{n}"
-            raw.write(dict(report_id=report_id, path=f"/in/{n}.txt", file_name=f"{n}.txt", size_bytes=1,
-                           format="txt", encoding="utf-8", text=text))
-            parsed.write(dict(report_id=report_id, path=f"/in/{n}.txt", file_name=f"{n}.txt", text=text,
-                              title=None, report_year=year, publish_date=None, doc_number=None,
-                              provenance=[], sections=[], sentences=[], offset_map=[],
-                              **{"issuer_kind": "government", **region}))
-            for i, (domain, measure, kind, value, unit, fact_year, scope, part) in enumerate(facts):
-                start = text.index(f"数字{i}。")
-                metrics.write(dict(
-                    report_id=report_id, file=f"{n}.txt", domain=domain, measure=measure, kind=kind,
-                    value=value, unit=unit, approx=False, year=fact_year, scope=scope,
-                    quote=text[start:start + 3], start=start, end=start + 3, section_id=None,
-                    outline_part=part, rule="fixture"))
+    raw, parsed, metrics = [], [], []
+    for n, (region, year, facts) in enumerate(REPORTS):
+        report_id = f"report{n}"
+        raw.append(dict(report_id=report_id, path=f"/in/{n}.txt", file_name=f"{n}.txt", size_bytes=1,
+                        format="txt", encoding="utf-8", text=text))
+        parsed.append(dict(report_id=report_id, path=f"/in/{n}.txt", file_name=f"{n}.txt", text=text,
+                           title=None, report_year=year, publish_date=None, doc_number=None,
+                           provenance=[], sections=[], sentences=[], offset_map=[],
+                           **{"issuer_kind": "government", **region}))
+        for i, (domain, measure, kind, value, unit, fact_year, scope, part) in enumerate(facts):
+            start = text.index(f"数字{i}。")
+            metrics.append(dict(
+                report_id=report_id, file=f"{n}.txt", domain=domain, measure=measure, kind=kind,
+                value=value, unit=unit, approx=False, year=fact_year, scope=scope,
+                quote=text[start:start + 3], start=start, end=start + 3, section_id=None,
+                outline_part=part, rule="fixture"))
+    lake.replace_table(lake_dir, "raw_reports", raw)
+    lake.replace_table(lake_dir, "parsed_reports", parsed)
+    lake.replace_table(lake_dir, "report_metrics", metrics)
     for stage in ("read", "parse", "extract"):
         with lake.TableWriter(lake_dir, "rejected_reports", part=stage):
             pass
@@ -78,7 +78,7 @@ def dbt_run(module_warehouse):
     from orchestration.defs.dbt import dbt_models, dbt_resource
 
     write_lake(settings.lake_dir())
-    result = dg.materialize([dbt_models], resources={"dbt": dbt_resource()})
+    result = dg.materialize([dbt_models], resources={"dbt": dbt_resource(), "warehouse": WarehouseResource()})
     assert result.success
     return result
 
@@ -115,10 +115,8 @@ def test_a_quote_that_is_not_the_text_fails_the_check_and_nothing_is_published(p
     write_lake(settings.lake_dir())
     facts = list(lake.read_rows(settings.lake_dir(), "report_metrics"))
     facts[0]["quote"] = "不是原文"  # the offsets point at other text
-    with lake.TableWriter(settings.lake_dir(), "report_metrics") as out:
-        for fact in facts:
-            out.write(fact)
-    result = dg.materialize([dbt_models], resources={"dbt": dbt_resource()}, raise_on_error=False)
+    lake.replace_table(settings.lake_dir(), "report_metrics", facts)
+    result = dg.materialize([dbt_models], resources={"dbt": dbt_resource(), "warehouse": WarehouseResource()}, raise_on_error=False)
     assert not result.success
     (check,) = [e for e in result.get_asset_check_evaluations()
                 if e.check_name == "assert_quotes_match_report_text"]

@@ -5,6 +5,7 @@ import hashlib
 import dagster as dg
 
 from orchestration import batch, publish, settings
+from orchestration.resources import WarehouseResource
 
 # Everything: raw -> parsed -> metrics -> dbt models and tests -> summary. Not the watcher
 # (group inbox): a build never fetches from the web; watch_publications does.
@@ -25,17 +26,17 @@ def input_fingerprint() -> str:
 
 
 @dg.sensor(job=warehouse_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
-def new_reports_sensor(context: dg.SensorEvaluationContext):
+def new_reports_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
     """Rebuilds the warehouse when reports are added to, changed in or removed from the input folder."""
     if not settings.input_dir().is_dir():
         return dg.SkipReason(f"input folder {settings.input_dir()} does not exist")
-    busy = publish.holder(settings.warehouse_dir())
+    busy = publish.holder(warehouse.folder())
     if busy:  # wait, cursor unchanged: the change is picked up once that build is done
         return dg.SkipReason(f"a build is running ({busy}); waiting for it")
     fingerprint = input_fingerprint()
     if fingerprint == context.cursor:
         return dg.SkipReason("no new or changed reports")
-    first_look, warehouse_built = context.cursor is None, settings.duckdb_path().exists()
+    first_look, warehouse_built = context.cursor is None, warehouse.database().exists()
     context.update_cursor(fingerprint)
     if first_look and warehouse_built:
         # Don't overwrite a warehouse `fazhi build --input ...` made from another folder.

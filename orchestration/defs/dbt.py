@@ -6,6 +6,7 @@ it swapped in (orchestration.publish), so the warehouse is always one whole buil
 
 
 import contextlib
+import json
 import os
 import shutil
 from collections.abc import Iterator, Mapping
@@ -16,8 +17,15 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration import publish, settings
-from orchestration.dbt_project import BUILD_TARGET, dbt_cli, dbt_project, prepare_if_needed
+from orchestration import lake, publish
+from orchestration.dbt_project import (
+    BUILD_TARGET,
+    dbt_cli,
+    dbt_project,
+    prepare_if_needed,
+    project_fingerprint,
+)
+from orchestration.resources import WarehouseResource
 
 prepare_if_needed()  # the manifest must exist before @dbt_assets reads it below
 
@@ -99,15 +107,42 @@ def prune_targets() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+PUBLISHED = ".published.json"  # what the published warehouse was built from
+
+
+def built_from(warehouse: WarehouseResource) -> dict[str, str]:
+    return {"lake": lake.state(warehouse.lake()), "dbt": project_fingerprint()}
+
+
+def unchanged_since_published(warehouse: WarehouseResource) -> bool:
+    record = warehouse.folder() / PUBLISHED
+    try:
+        return warehouse.database().exists() and json.loads(record.read_text()) == built_from(warehouse)
+    except (OSError, ValueError):
+        return False
+
+
+def record_published(warehouse: WarehouseResource) -> None:
+    record = warehouse.folder() / PUBLISHED
+    tmp = record.with_name(f"{record.name}.tmp")
+    tmp.write_text(json.dumps(built_from(warehouse)))
+    os.replace(tmp, record)
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=LayerTranslator())
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    database = settings.duckdb_path()
-    publish.hold(settings.warehouse_dir(), f"run {context.run_id[:8]}")
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    database = warehouse.database()
+    publish.hold(warehouse.folder(), f"run {context.run_id[:8]}")
     publish.check_writable(database)
+    if full_selection(context) and unchanged_since_published(warehouse):
+        # No report, rejection or model changed since the warehouse was built: it is current.
+        context.log.info("nothing changed since the warehouse was built (same lake, same dbt project): "
+                         f"dbt not run, {database} left as it is")
+        return
     prune_targets()
     staged = publish.staged_database(database, start_from_current=not full_selection(context))
     try:
-        with environment(settings.dbt_env(staged)):
+        with environment(warehouse.dbt_env(staged)):
             invocation = dbt.cli(["build"], context=context, target_path=BUILD_TARGET, raise_on_error=False)
             events = list(invocation.stream())  # kept until the build is known good
         if not invocation.is_successful():
@@ -118,6 +153,10 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
                              "See this step's log for dbt's messages.")
         tables = table_metadata(staged)
         publish.publish(staged, database)
+        if full_selection(context):
+            record_published(warehouse)
+        else:
+            (warehouse.folder() / PUBLISHED).unlink(missing_ok=True)
     finally:
         publish.discard(staged)
     for event in events:
