@@ -16,22 +16,32 @@ generator of 100k paths is never held in memory.
 fn, the initializer and the items must be picklable: fn and the initializer module-level
 functions, imported by name in the workers.
 
-Start method: forkserver. Pebble runs three threads in the parent, and the pipeline runs inside
-Dagster (more threads, and polars and DuckDB pools): forking such a process to start a worker, as
-pebble does again after every killed worker, can copy a lock some other thread held and hang the
-child. The fork server is a single-threaded process started once, from which each worker is
-forked. Measured on the 2-core machine (benchmarks/workers.py --startup), pool of 2 up to the first
-result of a function in orchestration.metrics.facts: fork 0.03 s, forkserver 2.0 s, spawn 2.1 s.
-Nearly all of forkserver's and spawn's time is each worker importing the function's module
-(1.4 s for metrics.facts): paid once per worker at start and again after each killed worker,
-which is small next to a 60 s budget.
+Start method: forkserver. Pebble runs three threads in this process, and the pipeline runs inside
+Dagster (more threads, and polars' and DuckDB's pools): forking such a process, as pebble does
+again to replace every killed worker, can copy a lock that another thread held and hang the child
+(Python 3.12 warns about it; 3.14 makes forkserver the default). The fork server is a
+single-threaded process, started once per parent process, that forks each worker. Its price is
+start-up: each worker imports fn's module itself (orchestration.metrics.facts: 1.4 s on an idle
+core), where a forked worker inherits it. Measured with benchmarks/workers.py --startup (a new pool
+of 2 running 8 items, the parent having imported the extractor) on the 2-core machine while other
+jobs held it at a load average of 5-6: fork 0.17 s, forkserver 6.7-8.3 s, spawn 3.1-7.5 s. That is
+paid once per pool and once more per killed worker, next to a 60 s budget per file.
 
 Memory: RLIMIT_DATA in each worker (set in its initializer), not RLIMIT_AS. RLIMIT_AS counts
-address space that is reserved but never used: a worker that has imported polars and pyarrow
-(what orchestration.batch imports) holds 0.8 GB of address space for 0.17 GB resident, and after
-one polars write 1.9 GB, where 2048 MB of RLIMIT_AS would leave a file almost nothing. RLIMIT_DATA
-counts private writable memory (the heap, malloc's mmaps, thread stacks): what an allocation
-actually asks for. See the measurements in benchmarks/workers.py --status.
+address space that is reserved but never used: a worker whose function lives in orchestration.batch
+imports polars and pyarrow and holds 849 MB of address space (VmSize) for 236 MB resident (VmRSS)
+and 290 MB of data (VmData) after real work; after one polars write in the same process VmSize
+reaches 1.9 GB, where 2048 MB of RLIMIT_AS would leave a file nothing. A worker with only
+orchestration.metrics.facts and orchestration.reports.raw imported, after reading, parsing and
+extracting the 195 development texts: VmSize 172 MB, VmRSS 155 MB, VmData 138 MB. RLIMIT_DATA
+counts private writable memory (the heap, malloc's mmaps, thread stacks), what an allocation
+actually asks for, so the default 2048 MB leaves a file about 1.75-1.9 GB. (benchmarks/workers.py
+--status measures these.) Memory that C code cannot get may end the worker instead of raising
+MemoryError: that item then fails as "worker process died (...)".
+
+Known limit: a worker that exits with status 0 in the middle of an item (os._exit(0)) is taken by
+pebble for a clean exit; that item fails only when its time budget runs out, with the time reason
+(with seconds=None it would wait for ever). sys.exit(0) is an exception, and fails as one.
 """
 
 from __future__ import annotations

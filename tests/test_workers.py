@@ -7,8 +7,6 @@ import resource
 import signal
 import time
 
-import pytest
-
 from orchestration.workers import Budget, Failed, run_all
 
 BUDGET = Budget(seconds=1.0, memory_mb=512)
@@ -187,6 +185,8 @@ def test_inline_turns_exceptions_into_failed_with_the_traceback():
 
 
 def test_negative_workers_is_an_error():
+    import pytest  # here, not at the top: every worker process imports this module
+
     with pytest.raises(ValueError):
         run_all(square, [1], workers=-1, budget=BUDGET)
 
