@@ -1,0 +1,138 @@
+"""What the second core gives: read+parse+extract per report through orchestration.workers.
+
+    .venv/bin/python benchmarks/workers.py [--input DIR] [--copies 3]   throughput, workers 0, 1, 2
+    .venv/bin/python benchmarks/workers.py --startup                    pool start-up per start method
+    .venv/bin/python benchmarks/workers.py --status                     a worker's memory after real work
+
+Throughput: every .txt under --input (default: the development corpus, 195 texts), --copies
+times, each item a path that a worker reads, parses and extracts facts from (the real per-report
+work), with workers=0 (inline, no process), 1 and 2; prints items/s and the 2-against-1 ratio.
+The times include starting the pool (each worker imports the extractor once). The machine's load
+average is printed too: on a shared machine the second core may not be free.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from orchestration import workers as W
+from orchestration.workers import Budget, Failed, run_all
+
+DEFAULT_INPUT = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "dev" / "texts"
+
+
+def extract_one(path: str) -> int:
+    from orchestration.metrics.facts import extract_facts
+    from orchestration.reports.parsed import parse_report
+    from orchestration.reports.raw import read_report
+
+    return len(extract_facts(parse_report(read_report(path))))
+
+
+def status(path: str) -> dict[str, str]:
+    """The real work on one file, then this worker's memory as /proc/self/status tells it."""
+    extract_one(path)
+    wanted = ("VmPeak", "VmSize", "VmData", "VmHWM", "VmRSS", "Threads")
+    with open("/proc/self/status") as f:
+        fields = dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
+    return {k: fields[k].strip() for k in wanted} | {"pid": str(os.getpid())}
+
+
+def import_batch() -> None:
+    """What a worker holds when its function lives in orchestration.batch (polars, pyarrow)."""
+    import orchestration.batch  # noqa: F401
+
+
+def probe(_x: int) -> int:
+    import orchestration.metrics.facts  # noqa: F401
+    import orchestration.reports.raw  # noqa: F401
+
+    return os.getpid()
+
+
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def throughput(paths: list[str]) -> None:
+    budget = Budget()
+    rates = {}
+    for n in (0, 1, 2):
+        t0 = time.perf_counter()
+        facts = failed = 0
+        for _, result in run_all(extract_one, paths, workers=n, budget=budget):
+            if isinstance(result, Failed):
+                failed += 1
+            else:
+                facts += result
+        seconds = time.perf_counter() - t0
+        rates[n] = len(paths) / seconds
+        print(
+            f"workers={n}: {len(paths)} reports in {seconds:6.2f} s  {rates[n]:6.1f} reports/s"
+            f"  ({facts} facts, {failed} failed; load average {load()})",
+            flush=True,
+        )
+    print(
+        f"workers=2 against workers=1: {rates[2] / rates[1]:.2f}x   against inline: {rates[2] / rates[0]:.2f}x"
+    )
+
+
+def startup_one(method: str) -> None:
+    """In a fresh process: the parent has the extractor imported, as the pipeline's has."""
+    import orchestration.metrics.facts  # noqa: F401
+    import orchestration.reports.raw  # noqa: F401
+
+    W.START_METHOD = method
+    t0 = time.perf_counter()
+    pids = {r for _, r in run_all(probe, range(2 * W.IN_FLIGHT_PER_WORKER), workers=2, budget=Budget())}
+    print(
+        f"{method:10s} {time.perf_counter() - t0:5.2f} s to run 8 items on a new pool of 2 ({len(pids)} pids)"
+    )
+
+
+def startup() -> None:
+    print(f"load average {load()}")
+    for method in ("fork", "forkserver", "spawn"):
+        for _ in range(2):
+            subprocess.run([sys.executable, __file__, "--startup-one", method], check=True)
+
+
+def show_status(paths: list[str]) -> None:
+    for label, init in (
+        ("worker importing facts+raw", None),
+        ("worker importing orchestration.batch", import_batch),
+    ):
+        seen = {}
+        for _, result in run_all(status, paths, workers=2, budget=Budget(), initializer=init):
+            if not isinstance(result, Failed):
+                seen[result["pid"]] = result  # the last status of each worker
+        for s in seen.values():
+            print(f"{label}: " + "  ".join(f"{k} {v}" for k, v in s.items() if k != "pid"))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--input", type=Path, default=DEFAULT_INPUT)
+    ap.add_argument("--copies", type=int, default=3)
+    ap.add_argument("--startup", action="store_true")
+    ap.add_argument("--startup-one", help=argparse.SUPPRESS)
+    ap.add_argument("--status", action="store_true")
+    args = ap.parse_args()
+    paths = [str(p) for p in sorted(args.input.rglob("*.txt"))]
+    if args.startup_one:
+        startup_one(args.startup_one)
+    elif args.startup:
+        startup()
+    elif args.status:
+        show_status(paths)
+    else:
+        throughput(paths * args.copies)
+
+
+if __name__ == "__main__":
+    main()
