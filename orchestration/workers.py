@@ -204,7 +204,7 @@ def _outcome(future, budget: Budget):
         return Failed(died_reason(error.exitcode))
     except BrokenProcessPool:
         raise
-    except BaseException as error:  # e.g. a result that could not be pickled back
+    except Exception as error:  # e.g. pebble's own errors; Ctrl-C here still stops the caller
         return Failed(_unexpected(error), getattr(error, "traceback", ""))
     return outcome if isinstance(outcome, Failed) else pickle.loads(outcome)
 
