@@ -14,7 +14,7 @@ is printed too: on a shared machine the second core may not be free, so the CPU 
 free cores would give.
 
 Measured 2026-12-01 on the 2-core machine while other sessions' builds held it at a load average
-of 6-8, so the wall-clock figures are noise: over 16 runs workers=2 against workers=1 went from
+of 6-8, so the wall-clock figures are noise: over 15 runs in a row workers=2 against workers=1 went from
 0.34x to 1.94x. The CPU-time figures hold: per report a worker spends the same CPU as inline
 (4.3 ms on the development texts, 22 ms on the seeds x40) and this process about 0.5-0.9 ms
 besides, so two free cores give at most 1.5-1.8x inline on the small development texts and 1.86x
