@@ -42,6 +42,9 @@ MANIFESTS: dict[str, dict[str, pl.DataType]] = {
     "report_metrics": {**_COMMON, "facts": I32},
 }
 OK, DUPLICATE, REJECTED = "ok", "duplicate", "rejected"
+# Over its time or memory budget, or its worker died: rejected this run, tried again next run
+# (the machine may have been busy, or the budget raised since), unlike a file that cannot be read.
+FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,7 @@ def load_raw(input_dir: Path, lake_dir: Path, workers: Workers = Workers()) -> S
     unchanged = old.filter(pl.col("version") == version).join(files, on=["path", "size", "mtime_ns"], how="semi")
     kept_ids = unchanged.filter(pl.col("segment").is_not_null()).select("report_id")
     reusable = pl.concat([
-        unchanged.filter(pl.col("status") != DUPLICATE),
+        unchanged.filter(~pl.col("status").is_in([DUPLICATE, FAILED])),
         unchanged.filter(pl.col("status") == DUPLICATE).join(kept_ids, on="report_id", how="semi"),
     ])
     todo = files.join(reusable, on="path", how="anti").get_column("path").to_list()
@@ -151,8 +154,8 @@ def load_raw(input_dir: Path, lake_dir: Path, workers: Workers = Workers()) -> S
             stats.done += 1
             row = {"path": batch.displayable(path), "version": version}
             if isinstance(result, Failed):
-                result = batch.rejection(path, "read", result.reason)
-            if "reason" in result:  # a rejection row
+                rows.append({**row, "status": FAILED, "stage": "read", "reason": result.reason})
+            elif "reason" in result:  # a rejection row
                 rows.append({**row, "status": REJECTED, "stage": result["stage"], "reason": result["reason"]})
             elif result["report_id"] in stored:  # the same bytes as a file already stored
                 rows.append({**row, "report_id": result["report_id"], "status": DUPLICATE})
@@ -177,7 +180,8 @@ def parse_raw(lake_dir: Path, workers: Workers = Workers()) -> StageStats:
         for raw, result in results:
             base = {"report_id": raw["report_id"], "path": raw["path"], "version": version}
             if isinstance(result, Failed):
-                result = batch.rejection(raw["path"], "parse", result.reason, raw["report_id"])
+                yield {**base, "status": FAILED, "stage": "parse", "reason": result.reason}
+                continue
             if "reason" in result:
                 yield {**base, "status": REJECTED, "stage": result["stage"], "reason": result["reason"]}
                 continue
@@ -201,7 +205,7 @@ def extract_parsed(lake_dir: Path, workers: Workers = Workers()) -> StageStats:
         for parsed, result in results:
             base = {"report_id": parsed["report_id"], "path": parsed["path"], "version": version}
             if isinstance(result, Failed):
-                yield {**base, "status": REJECTED, "reason": result.reason}
+                yield {**base, "status": FAILED, "stage": "extract", "reason": result.reason}
                 continue
             for fact in result:
                 out.write(fact)
@@ -219,7 +223,8 @@ def _incremental(lake_dir, table, stage, upstream_table, upstream, version, work
     stats = StageStats()
     # Reused: the same report at the same path (a moved file's rows must name its new path).
     key = ["report_id", "path"]
-    reusable = old.filter(pl.col("version") == version).join(upstream, on=key, how="semi")
+    reusable = old.filter((pl.col("version") == version) & (pl.col("status") != FAILED)) \
+        .join(upstream, on=key, how="semi")
     todo = set(upstream.join(reusable, on=key, how="anti").get_column("report_id").to_list())
     stats.reused, stats.retired = reusable.height, old.join(upstream, on=key, how="anti").height
     segment, rows = lake.new_segment(), []
@@ -238,6 +243,8 @@ def _incremental(lake_dir, table, stage, upstream_table, upstream, version, work
 def _finish(lake_dir: Path, table: str, stage: str, manifest: pl.DataFrame, stats: StageStats) -> StageStats:
     """Swap in the manifest (the stage's result becomes current in one rename), write the
     stage's rejections, and count."""
+    # Sorted, so an unchanged lake is byte for byte the same (what the dbt step compares).
+    manifest = manifest.sort("path", "report_id", nulls_last=True, maintain_order=True)
     lake.write_current(lake_dir, table, manifest)
     with lake.TableWriter(lake_dir, "rejected_reports", part=stage) as out:
         for row in manifest.filter(pl.col("status") != OK).sort("path").iter_rows(named=True):

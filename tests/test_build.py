@@ -70,8 +70,32 @@ def test_bad_files_are_recorded_not_fatal(built):
     assert duplicate_of == original
 
 
-def test_building_again_gives_identical_tables(built):
+def test_building_again_with_nothing_changed_does_nothing_and_says_so(built, capsys):
     sample_dir, _ = built
     first = snapshot(settings.duckdb_path())
+    published = settings.duckdb_path().stat().st_mtime_ns
     assert build_warehouse(input_dir=sample_dir) == 0
+    err = capsys.readouterr().err
+    assert "nothing changed since the last build" in err and "0 new or changed" in err
+    assert settings.duckdb_path().stat().st_mtime_ns == published  # dbt did not rebuild it
     assert snapshot(settings.duckdb_path()) == first
+
+
+@pytest.mark.slow
+def test_a_new_report_reaches_the_marts_and_a_removed_one_leaves_them(built, capsys):
+    sample_dir, _ = built
+    new = sample_dir / "new_report.txt"
+    new.write_bytes((settings.REPO_ROOT / "tests/fixtures/dev/texts/DA001.txt").read_bytes())
+
+    def facts_of_new() -> int:
+        with duckdb.connect(str(settings.duckdb_path()), read_only=True) as con:
+            return sum(con.execute(f"select count(*) from main.{t} where file_name = 'new_report.txt'").fetchone()[0]
+                       for t in FACT_TABLES)
+
+    assert build_warehouse(input_dir=sample_dir) == 0
+    assert "files read: 1 new or changed" in capsys.readouterr().err
+    assert facts_of_new() > 0
+    new.unlink()
+    assert build_warehouse(input_dir=sample_dir) == 0
+    assert "1 removed" in capsys.readouterr().err
+    assert facts_of_new() == 0

@@ -127,3 +127,20 @@ def test_when_the_kept_copy_of_a_report_leaves_its_duplicate_takes_its_place(tmp
     assert second[0].written == 1 and second[0].rejected == 0
     assert {r["file_name"] for r in lake.read_rows(lake_dir, "parsed_reports")} == {"b.txt"}
     assert facts_by_file(lake_dir) == {"b.txt"}
+
+
+def test_a_report_over_its_time_budget_is_rejected_with_the_reason_and_the_run_goes_on(inbox, tmp_path):
+    from orchestration.workers import Budget
+
+    lake_dir = tmp_path / "lake"
+    stages.load_raw(inbox, lake_dir, TWO)
+    stages.parse_raw(lake_dir, TWO)
+    # Extracting a whole report takes tens of milliseconds: none fits in a millisecond.
+    stats = stages.extract_parsed(lake_dir, stages.Workers(processes=1, budget=Budget(seconds=0.001)))
+    assert stats.written == 0 and stats.rejected == 3
+    assert all(reason.startswith("took longer than") for reason in stats.reasons), stats.reasons
+    rejected = [r for r in lake.read_rows(lake_dir, "rejected_reports") if r["stage"] == "extract"]
+    assert len(rejected) == 3 and rejected[0]["reason"].startswith("took longer than")
+    # Over budget is not remembered as bad: the next run, with a budget it can meet, extracts them.
+    again = stages.extract_parsed(lake_dir, TWO)
+    assert again.done == 3 and again.written > 0 and again.rejected == 0
