@@ -163,7 +163,7 @@ def read_current(lake_dir: Path, table: str, schema: dict[str, pl.DataType]) -> 
     path = current_path(lake_dir, table)
     if not path.exists():
         return pl.DataFrame(schema=schema)
-    frame = pl.read_parquet(path)
+    frame = pl.read_parquet(path, glob=False)  # a checkout path may hold [ or *: never a pattern
     # A manifest from an older release may lack a column: add it empty rather than fail.
     missing = [pl.lit(None, dtype).alias(name) for name, dtype in schema.items() if name not in frame.columns]
     return frame.with_columns(missing).select(list(schema)) if missing else frame.select(list(schema))
@@ -192,7 +192,7 @@ def current_segments(lake_dir: Path, table: str) -> dict[str, set[str]] | None:
     path = current_path(lake_dir, table)
     if not path.exists():
         return None
-    frame = pl.read_parquet(path, columns=["report_id", "segment", "status"])
+    frame = pl.read_parquet(path, columns=["report_id", "segment", "status"], glob=False)
     frame = frame.filter(pl.col("segment").is_not_null() & (pl.col("status") == "ok"))
     return {seg: set(ids) for seg, ids in frame.group_by("segment").agg(pl.col("report_id")).iter_rows()}
 

@@ -39,8 +39,13 @@ class WarehouseResource(dg.ConfigurableResource):
         return _path(self.lake_dir, default)
 
     def dbt_env(self, database: Path) -> dict[str, str]:
-        """What dbt's profile and sources read: absolute paths, so dbt's working folder never matters."""
-        return {"FAZHI_DUCKDB_PATH": str(database), "FAZHI_LAKE_DIR": str(self.lake())}
+        """What dbt's profile and sources read. The lake's path is a pattern to DuckDB's
+        read_parquet, so one with [ ] * ? in it (a checkout under "reports [2024]") is given
+        relative to dbt's working folder, the dbt project, where those characters rarely are."""
+        lake = self.lake()
+        if any(c in str(lake) for c in "[]*?"):
+            lake = Path(os.path.relpath(lake, settings.DBT_PROJECT_DIR))
+        return {"FAZHI_DUCKDB_PATH": str(database), "FAZHI_LAKE_DIR": str(lake)}
 
 
 class WorkersResource(dg.ConfigurableResource):

@@ -135,9 +135,9 @@ def test_a_name_that_is_not_utf8_does_not_break_the_sensor(tmp_path, monkeypatch
 
 @pytest.mark.slow
 def test_a_checkout_under_an_odd_path_builds_from_a_hostile_folder(tmp_path):
-    """The whole build, from a copy of the repo under a folder named with ' and {, over
+    """The whole build, from a copy of the repo under a folder named with ', { and [, over
     the hostile folder: good reports in dim_report, every bad file with its reason."""
-    checkout = tmp_path / "it's {odd}" / "fazhi"
+    checkout = tmp_path / "it's {odd} [1]" / "fazhi"
     ignore = shutil.ignore_patterns(".venv", ".git", "warehouse", "target", "__pycache__", ".ruff_cache")
     for part in ("orchestration", "dbt_project", "seeds"):
         shutil.copytree(settings.REPO_ROOT / part, checkout / part, ignore=ignore)
