@@ -218,3 +218,15 @@ def replace_table(lake_dir: Path, table: str, rows: list[dict]) -> None:
     write_current(lake_dir, table, pl.DataFrame(
         {"report_id": ids, "segment": [segment] * len(ids), "status": ["ok"] * len(ids)},
         schema={"report_id": pl.String, "segment": pl.String, "status": pl.String}))
+
+
+def scan_current(lake_dir: Path, table: str) -> pl.LazyFrame:
+    """The current rows of a segmented table as a lazy polars frame (for checks over all of it)."""
+    files = sorted((Path(lake_dir) / table).glob("*.parquet"))
+    if not files:
+        return pl.DataFrame(schema=SCHEMAS[table]).lazy()
+    rows = pl.scan_parquet(files, glob=False, missing_columns="insert", include_file_paths="_file")
+    live = pl.scan_parquet(current_path(lake_dir, table), glob=False).filter(pl.col("status") == "ok")
+    rows = rows.with_columns(_segment=pl.col("_file").str.extract(r"([^/]+)\.parquet$"))
+    return rows.join(live.select("report_id", _segment="segment"), on=["report_id", "_segment"], how="semi") \
+        .drop("_file", "_segment")
