@@ -28,7 +28,9 @@ import polars as pl
 from orchestration import batch, lake
 from orchestration.metrics.facts import extract_facts
 from orchestration.versions import stage_version
-from orchestration.workers import Budget, Failed, run_all
+from orchestration.workers import Budget, Failed, preload, run_all
+
+preload("orchestration.warm")  # workers start with the code, vocabulary and jieba loaded
 
 S, I64, I32 = pl.String, pl.Int64, pl.Int32
 _COMMON = {"report_id": S, "path": S, "segment": S, "version": S, "status": S, "stage": S, "reason": S,
