@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/pipeline.py [--copies 200] [--input DIR]
 
 Each sample is copied --copies times with a distinct trailing line (so none is a
-duplicate); the stages then run exactly as in a build, into a temporary lake. Prints
+duplicate); the stages then run exactly as in a build (worker processes, --processes),
+into a temporary lake. Peak RSS is this process's; the workers' are not included. Prints
 per-stage seconds, reports/s and MB/s, the median per-report parse and extract time,
 and the peak RSS, which should stay flat as --copies grows (the stages stream).
 For whole-process figures use /usr/bin/time -v on this script.
@@ -18,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from orchestration import batch, settings
+from orchestration import settings, stages
 from orchestration.metrics.facts import extract_facts
 from orchestration.reports.parsed import parse_report
 from orchestration.reports.raw import read_report
@@ -61,7 +62,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--copies", type=int, default=200)
     parser.add_argument("--input", type=Path, default=settings.REPO_ROOT / "seeds")
+    parser.add_argument("--processes", type=int, default=stages.Workers().processes,
+                        help="worker processes (default: one per core; 0: this process only)")
     args = parser.parse_args()
+    workers = stages.Workers(processes=args.processes)
 
     parse_median, extract_median = per_report_ms(sorted(args.input.glob("*.txt")), repeats=5)
     print(f"per report (median of samples x5): parse {parse_median:.1f} ms, extract {extract_median:.1f} ms")
@@ -74,9 +78,9 @@ def main() -> None:
         print(f"corpus: {reports} reports, {size / 1e6:.1f} MB")
         print(f"{'stage':<10}{'seconds':>10}{'reports/s':>12}{'MB/s':>8}{'peak RSS MB':>14}")
         for name, run in (
-            ("raw", lambda: batch.load_raw(corpus, lake_dir)),
-            ("parsed", lambda: batch.parse_raw(lake_dir)),
-            ("metrics", lambda: batch.extract_parsed(lake_dir)),
+            ("raw", lambda: stages.load_raw(corpus, lake_dir, workers)),
+            ("parsed", lambda: stages.parse_raw(lake_dir, workers)),
+            ("metrics", lambda: stages.extract_parsed(lake_dir, workers)),
         ):
             t0 = time.perf_counter()
             stats = run()
