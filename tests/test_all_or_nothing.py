@@ -25,9 +25,9 @@ FAZHI = str(Path(sys.executable).with_name("fazhi"))
 TABLES = ("dim_report", "fact_reconsideration", "fact_enforcement", "yoy_measures", "rejected_reports")
 # The log line each stage starts with (orchestration/defs): where a kill lands.
 STAGE_STARTS = {
-    "raw": "reading reports below",
-    "parsed": "parsing reports",
-    "metrics": "extracting facts",
+    "raw": "reading new and changed reports below",
+    "parsed": "parsing new reports",
+    "metrics": "extracting facts from new reports",
     "dbt": "Running dbt command",
 }
 
@@ -135,7 +135,7 @@ def test_another_build_is_refused_at_once_with_who_holds_the_lock(world):
 
 def test_a_writer_on_the_duckdb_file_stops_the_build_before_any_stage(world):
     root, first, _, database = world
-    raw = root / "warehouse" / "lake" / "raw_reports" / "all.parquet"
+    raw = root / "warehouse" / "lake" / "_current" / "raw_reports.parquet"  # the read stage's manifest
     raw_mtime = raw.stat().st_mtime_ns
     held = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
                              "print('open', flush=True); time.sleep(600)", str(database)],
