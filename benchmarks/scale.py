@@ -271,29 +271,33 @@ def median_of(results: list[dict], key: str) -> float | None:
     return round(statistics.median(values), 2) if values else None
 
 
-def one_size(n: int, args: argparse.Namespace, root: Path) -> dict:
+def one_size(n: int, args: argparse.Namespace, root: Path, result: dict, save) -> None:
+    """Fill `result` for size n, calling save() after every figure (a 100k run takes hours)."""
     corpus, warehouse = root / "corpus", root / "warehouse"
     for path in (corpus, warehouse):
         shutil.rmtree(path, ignore_errors=True)
     t0 = time.perf_counter()
     size = write_corpus(corpus, n, args.seed)
     say(f"N={n}: corpus {size / 1e6:.1f} MB written in {time.perf_counter() - t0:.1f} s ({NOTICE})")
-    result: dict = {"n": n, "corpus_mb": round(size / 1e6, 2)}
+    result.update(n=n, corpus_mb=round(size / 1e6, 2))
 
     say(f"N={n}: (a) parse+extract against the bare scan, {min(n, args.sample)} reports x {args.runs} runs")
     result["throughput"] = throughput(corpus, args.sample, args.runs)
+    save()
 
     say(f"N={n}: (b, c) full build into an empty warehouse")
     result["full_build"] = build(corpus, warehouse, "full")
     say(f"N={n}:   {result['full_build']['wall_s']} s")
+    save()
 
     reruns = []
     for k in range(args.build_runs):
         say(f"N={n}: (d) rerun with nothing changed {k + 1}/{args.build_runs}")
         reruns.append(build(corpus, warehouse, f"rerun{k + 1}"))
         say(f"N={n}:   {reruns[-1]['wall_s']} s")
-    result["rerun"] = {"runs": reruns, "median_wall_s": median_of(reruns, "wall_s"),
-                       "median_dbt_s": median_of(reruns, "dbt_s")}
+        result["rerun"] = {"runs": reruns, "median_wall_s": median_of(reruns, "wall_s"),
+                           "median_dbt_s": median_of(reruns, "dbt_s")}
+        save()
 
     latencies = []
     for k in range(args.build_runs):
@@ -306,9 +310,9 @@ def one_size(n: int, args: argparse.Namespace, root: Path) -> dict:
             raise SystemExit(f"the new report {name} is not queryable after its build: {measured}")
         latencies.append(measured)
         say(f"N={n}:   {measured['wall_s']} s, {measured['facts']} facts")
-    result["new_report"] = {"runs": latencies, "median_wall_s": median_of(latencies, "wall_s"),
-                            "median_dbt_s": median_of(latencies, "dbt_s")}
-    return result
+        result["new_report"] = {"runs": latencies, "median_wall_s": median_of(latencies, "wall_s"),
+                                "median_dbt_s": median_of(latencies, "dbt_s")}
+        save()
 
 
 # ---------------------------------------------------------------- report
@@ -351,7 +355,10 @@ def table(results: list[dict]) -> str:
     add("dbt step(s) wall s (Dagster)", lambda r: r["full_build"]["dbt_s"])
     add("  of which dbt's own run s", lambda r: r["full_build"]["dbt_cli_s"])
     add("no-change rerun wall s (median)", lambda r: r["rerun"]["median_wall_s"])
+    add("  its CPU s (median)", lambda r: median_of(r["rerun"]["runs"], "cpu_s"))
     add("one new report -> queryable s (median)", lambda r: r["new_report"]["median_wall_s"])
+    add("  its CPU s (median)", lambda r: median_of(r["new_report"]["runs"], "cpu_s"))
+    add("load average before the full build", lambda r: r["full_build"]["load_before"])
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in
                                enumerate(zip(row, widths, strict=True))) for row in rows)
@@ -379,17 +386,21 @@ def main(argv: list[str] | None = None) -> int:
             "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} CPUs",
             "python": platform.python_version(), "runs": args.runs, "build_runs": args.build_runs,
             "sample": args.sample, "seed": args.seed, "corpus": NOTICE}
-    results = []
+    results: list[dict] = []
+
+    def save() -> None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps({**meta, "results": results}, ensure_ascii=False, indent=2) + "\n")
+
     for n in sizes:
+        results.append({"n": n})
         if args.keep:
             root = args.keep / f"n{n}"
             root.mkdir(parents=True, exist_ok=True)
-            results.append(one_size(n, args, root))
+            one_size(n, args, root, results[-1], save)
         else:
             with tempfile.TemporaryDirectory(prefix=f"fazhi-scale-{n}-") as tmp:
-                results.append(one_size(n, args, Path(tmp)))
-        args.out.parent.mkdir(parents=True, exist_ok=True)  # after every size: a later one may take hours
-        args.out.write_text(json.dumps({**meta, "results": results}, ensure_ascii=False, indent=2) + "\n")
+                one_size(n, args, Path(tmp), results[-1], save)
     print(f"\n{meta['date']}  commit {meta['commit']}  {meta['machine']}")
     print(table(results))
     print(f"\nJSON: {args.out}")
