@@ -16,7 +16,8 @@ precision. Use the gold set in tests/fixtures/gold for quality.
 
 Determinism: report i depends only on (i, seed), never on --n, so a corpus of n reports is the
 first n of a larger one and report n is a new report for an n-report folder. The same n and seed
-give byte-identical files on any machine (Python's `random.Random(str)` seeding is stable).
+give byte-identical files (random.Random seeded with a string, which PYTHONHASHSEED does not touch;
+the samples and regions.csv as they are in the repository).
 """
 
 from __future__ import annotations
