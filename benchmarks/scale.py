@@ -101,10 +101,12 @@ def throughput(corpus: Path, sample: int, runs: int) -> dict:
 # ---------------------------------------------------------------- (b)-(e) builds
 
 class TreeRss:
-    """Summed resident memory of a process and its descendants, sampled from /proc."""
+    """Summed resident memory of a process and its descendants, sampled from /proc; also each
+    process's own peak, to tell which one grows (the build, dbt, ...)."""
 
     def __init__(self, pid: int, interval: float = 0.2):
         self.pid, self.interval, self.peak = pid, interval, 0
+        self.processes: dict[int, tuple[str, int]] = {}  # pid -> (command, peak bytes)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -139,10 +141,28 @@ class TreeRss:
             todo.extend(children.get(pid, []))
             try:
                 with open(f"/proc/{pid}/statm", "rb") as fh:
-                    total += int(fh.read().split()[1]) * PAGE
+                    rss = int(fh.read().split()[1]) * PAGE
             except (OSError, IndexError, ValueError):
-                pass
+                continue
+            total += rss
+            name, peak = self.processes.get(pid) or ("", 0)
+            # Read again every time: a child is its parent's copy until it execs its own program.
+            self.processes[pid] = (self._command(pid) or name, max(peak, rss))
         return total
+
+    @staticmethod
+    def _command(pid: int) -> str:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                words = fh.read().split(b"\0")
+        except OSError:
+            return ""
+        return " ".join(Path(w.decode(errors="replace")).name if i == 0 else w.decode(errors="replace")
+                        for i, w in enumerate(words[:4]) if w)[:80]
+
+    def largest(self, count: int = 4) -> list[dict]:
+        top = sorted(self.processes.values(), key=lambda item: -item[1])[:count]
+        return [{"command": name, "peak_rss_mb": round(peak / 2**20)} for name, peak in top]
 
 
 def child_env(warehouse: Path) -> dict[str, str]:
@@ -223,7 +243,7 @@ def build(corpus: Path, warehouse: Path, label: str) -> dict:
     wall = time.perf_counter() - t0
     text = log.read_text(encoding="utf-8", errors="replace")
     result = {"label": label, "rc": rc, "wall_s": round(wall, 2), "load_before": round(load, 2),
-              "tree_peak_rss_mb": round(tree.peak / 2**20)}
+              "tree_peak_rss_mb": round(tree.peak / 2**20), "largest_processes": tree.largest()}
     for key, name in TIME_FIELDS.items():
         found = re.findall(rf"{re.escape(name)}:\s*([\d.]+)", text)
         if found:
