@@ -84,6 +84,10 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
     starts = [q.start for q in quantities]
     subset = re.compile(alternation(vocab.words("subset")))
     facts, seen = [], set()
+    # Measures a report states once per year and scope (measures.csv single_total): the first count
+    # stated is the total, a smaller one in a later sentence (a campaign's, a sector's) a part of it.
+    grand: dict[tuple, tuple[float, int]] = {}
+    parted: tuple | None = None  # (sentence start, domain, measure) of the last count made a part
     for start, end, paragraph in clauses.sentences(text):
         if paragraph != ctx.paragraph:
             ctx.paragraph, ctx.subject, ctx.subject_domain, ctx.paragraph_year = paragraph, None, None, None
@@ -100,6 +104,14 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
                     f = replace(f, measure=OTHER, rule=f"part-of-total/{f.rule}")
                 elif total is None or f.value >= total:
                     totals[series] = (f.value, f.quote[1])
+                if f.measure != OTHER and (f.domain, f.measure) in vocab.single_totals:
+                    first, said = grand.setdefault(series, (f.value, start))
+                    # (a list of bodies in one sentence, A办结案件10宗、B办结案件3宗, is no such part)
+                    if f.value < first and said != start and not _restated(f.value, first):
+                        parted = (start, f.domain, f.measure)
+                        f = replace(f, measure=OTHER, rule=f"part-of-total/{f.rule}")
+            elif f.kind == "change" and parted == (start, f.domain, f.measure):
+                f = replace(f, measure=OTHER, rule=f"part-of-total/{f.rule}")  # the change of that part
             key = (f.domain, f.measure, f.kind, f.value, f.year, f.scope)
             if f.measure != OTHER and key in seen:
                 continue
@@ -118,6 +130,11 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
             )
     facts.extend(_table_facts(report, text, tables, year, facts))
     return sorted(facts, key=lambda f: f.start)
+
+
+def _restated(value: float, total: float) -> bool:
+    """13.28万 after 132818: the total again, rounded, not a part of it."""
+    return total - value <= 0.005 * total
 
 
 def _in_tables(pos: int, tables: list[Table]) -> bool:

@@ -177,3 +177,23 @@ def test_a_table_cell_is_read_as_a_phrase():
     f = read_phrase("行政诉讼败诉率", "8.5%", 2021)
     assert (f.domain, f.measure, f.value, f.year) == ("litigation", "loss_rate", 8.5, 2021)
     assert read_phrase("联系电话", "12345", 2021) is None
+
+
+def test_a_smaller_count_of_a_single_total_in_a_later_sentence_is_a_part():
+    # measures.csv single_total: a campaign's penalty cases and fines after the year's totals are parts
+    text = ("全年全市市场监管部门共查处各类违法案件5000件,罚没款3000万元。\n"
+            "专项整治行动中,共查处违法案件400件,同比增长12%,罚没款200万元。")
+    assert [(f.measure, f.kind, f.value) for f in extract_facts(report(text))] == [
+        ("penalty_cases", "value", 5000), ("fine_amount", "value", 30_000_000),
+        ("other", "value", 400), ("other", "change", 12), ("other", "value", 2_000_000),
+    ]
+
+
+def test_bodies_listed_in_one_sentence_are_no_parts_of_the_first():
+    text = "综合执法队办结案件1688宗、安监办办结案件110宗。"
+    assert [(f.measure, f.value) for f in extract_facts(report(text))] == [("penalty_cases", 1688), ("penalty_cases", 110)]
+
+
+def test_a_rounded_restatement_of_a_single_total_is_no_part():
+    text = "全年办理行政处罚案件132818件。\n全年共下达行政处罚决定书13.28万份。"
+    assert [(f.measure, f.value) for f in extract_facts(report(text))] == [("penalty_cases", 132818), ("penalty_cases", 132800)]
