@@ -382,6 +382,8 @@ class _Sentence:
             first = next(d for d in self._works if d.clause == w.clause)
             if first is not w and first.rule != "cue" or first is w and not own:
                 return settle(OTHER, "subset")  # 其中涉企纠纷401件、调解成功率100%: about the subset
+        elif self._works[0] is not w and self._works[0].measure == OTHER and self._opens_subset(self.s):
+            return settle(OTHER, "subset")  # 其中,中院收案1577件,审结1561件: the sentence is about a part
         if own:
             objects = self.ix.object_cues.get(w.domain, set())
             verbs = [c for c in own if self.text[c.start:c.end] not in objects]

@@ -197,3 +197,11 @@ def test_bodies_listed_in_one_sentence_are_no_parts_of_the_first():
 def test_a_rounded_restatement_of_a_single_total_is_no_part():
     text = "全年办理行政处罚案件132818件。\n全年共下达行政处罚决定书13.28万份。"
     assert [(f.measure, f.value) for f in extract_facts(report(text))] == [("penalty_cases", 132818), ("penalty_cases", 132800)]
+
+
+def test_a_sentence_opening_with_qizhong_about_a_part_keeps_its_later_counts_apart():
+    # the first count names a part (中院, no measure of its own): the closings after it are the part's too
+    text = "全市法院受理一审行政诉讼案件500件,审结480件。其中,中院收案120件,审结110件。"
+    assert [(f.measure, f.value) for f in extract_facts(report(text))] == [
+        ("cases", 500), ("cases_closed", 480), ("other", 120), ("other", 110),
+    ]
