@@ -429,7 +429,9 @@ class _Sentence:
         spans = {"item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
         previous = done[-1].rule if done else None
         brackets = [(s, e) for s, e, k in self.marks if k == "("]
-        hit = pt.match(pt.patterns(), self.text, spans, (w.q.start, w.q.end), w.domain, w.q.unit, previous, bare, brackets)
+        hit = pt.match(
+            pt.patterns(), self.text, spans, (w.q.start, w.q.end), w.domain, w.q.unit, previous, bare, brackets, w.q.approx
+        )
         if hit is None:
             return None
         if hit.pattern.assigns["measure"] == "@cue" and hit.cue() not in self.vocab.measure_cues.get(w.domain, {}):
