@@ -13,6 +13,14 @@ to the number), verbs before object words, whose unit fits the number's (`cue-un
 `other` (`no-cue`, `subset` for 其中/含 parts, `enumeration` for 等10项, `older-baseline` for a change
 against a period other than the previous year, 比2020年提高, which is no year-on-year change). A wrong number costs more
 than a missing one, so every doubt ends in `other`.
+
+Each fact says where its domain and its year came from (SOURCES): `clause` (a word in the number's own
+clause), `sentence` (another clause of its sentence), `paragraph` (an earlier sentence of the paragraph:
+its count's domain, the department it was about, the year that opened it), `heading` (the last topic
+heading), `pattern` (a grammar pattern that knows the domain from the words around the number), `series`
+(a list of years paired by 分别), `previous_year` (上年 / 去年 as a baseline), `plan_section` (the year a
+plan part is for), `report_year` (the report's metadata) or `covered_year` (the first year a text
+without metadata names); tables add `table_row`, `table_header` and `table_caption` (tables.py).
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ from orchestration.metrics.grammar import rx
 from orchestration.metrics.numbers import Quantity
 from orchestration.metrics.scope import Event, ScopeReader
 from orchestration.metrics.vocabulary import Vocabulary, tokenizer
-from orchestration.metrics.years import YearReader, baseline_year, older_baseline
+from orchestration.metrics.years import YearReader, baseline_where, older_baseline
 
 # A year, or a deadline, between a target word and what it governs: 力争到2025年底,…
 _TARGET_YEAR = rx("target_year")
@@ -64,6 +72,12 @@ class Context:
     paragraph_domain: str | None = None
 
 
+SOURCES = (
+    "clause", "sentence", "paragraph", "heading", "pattern", "series", "previous_year", "plan_section",
+    "report_year", "covered_year", "table_row", "table_header", "table_caption",
+)
+
+
 @dataclass(frozen=True)
 class Found:
     quantity: Quantity
@@ -76,6 +90,8 @@ class Found:
     scope: str | None
     quote: tuple[int, int]
     rule: str
+    domain_source: str | None = None  # one of SOURCES
+    year_source: str | None = None  # one of SOURCES; None when the year is unknown
 
 
 @dataclass
@@ -102,6 +118,8 @@ class _Work:
     item_start: int = 0  # where its list item starts
     scope: str | None = None  # set by a pattern (以县政府为被申请人的…)
     scoped: bool = False
+    domain_source: str | None = None
+    year_source: str | None = None
 
 
 def _han_end(text: str, start: int, stop: int) -> int:
@@ -287,28 +305,30 @@ class _Sentence:
         hits = [h for h in self.domain_hits if a <= h.start < b]
         before = [h for h in hits if h.end <= w.q.end]
         if before:
-            w.domain, w.domain_cue = before[-1].label, before[-1]
+            w.domain, w.domain_cue, w.domain_source = before[-1].label, before[-1], "clause"
             return
         after = [h for h in hits if h.start >= w.q.end]
         if after:
-            w.domain = after[0].label
+            w.domain, w.domain_source = after[0].label, "clause"
             return
         earlier = [h for h in self.domain_hits if h.end <= a]
         if earlier:
-            w.domain = earlier[-1].label
+            w.domain, w.domain_source = earlier[-1].label, "sentence"
             return
         # A later clause: first one without a number (the sentence's topic), then any.
         numbered = {x for x in range(len(self.clause_spans)) if self._has_quantity_in(x)}
         later = [h for h in self.domain_hits if h.start >= b]
         later = [h for h in later if self._clause_of(h.start) not in numbered] or later
         if later:
-            w.domain = later[0].label
+            w.domain, w.domain_source = later[0].label, "sentence"
         elif self._opens_with("subset") and self.ctx.last_count_domain:
-            w.domain = self.ctx.last_count_domain
+            w.domain, w.domain_source = self.ctx.last_count_domain, "paragraph"
         elif self.carried_subject and self.ctx.subject_domain:
-            w.domain = self.ctx.subject_domain
-        else:  # 纠错86件 after a sentence on 行政复议: the paragraph's domain, else the heading's
-            w.domain = self.ctx.paragraph_domain or self.ctx.topic
+            w.domain, w.domain_source = self.ctx.subject_domain, "paragraph"
+        elif self.ctx.paragraph_domain:  # 纠错86件 after a sentence on 行政复议: the paragraph's domain
+            w.domain, w.domain_source = self.ctx.paragraph_domain, "paragraph"
+        else:  # else the last topic heading's
+            w.domain, w.domain_source = self.ctx.topic, "heading" if self.ctx.topic else None
 
     def _has_quantity_in(self, clause: int) -> bool:
         a, b = self.clause_spans[clause]
@@ -437,11 +457,12 @@ class _Sentence:
         if hit.pattern.assigns["measure"] == "@cue" and hit.cue() not in self.vocab.measure_cues.get(w.domain, {}):
             return None  # the word after names no measure of this domain
         domain = hit.pattern.assigns.get("domain")
+        source = "pattern"
         if domain == "paragraph":
             counts = [d.domain for d in done if d.unit not in ("percent", "percentage_point")]
-            domain = counts[-1] if counts else self.ctx.paragraph_domain
+            domain, source = (counts[-1], "sentence") if counts else (self.ctx.paragraph_domain, "paragraph")
         if domain and domain != w.domain:
-            w.domain = domain
+            w.domain, w.domain_source = domain, source
             self._refine_unit(w, [], [])
         return hit
 
@@ -580,7 +601,7 @@ class _Sentence:
             if len(domains) == len(listed) and len({h.label for h in domains}) == len(domains):
                 # 行政复议和行政诉讼案件分别为45件和23件: each number its own domain and that domain's cue
                 for k, (w, hit) in enumerate(zip(listed, domains, strict=True)):
-                    w.domain = hit.label
+                    w.domain, w.domain_source = hit.label, "clause"
                     cues = [c.label for c in self.measure_cues(hit.label) if a <= c.start and c.end <= p]
                     pairs[id(w)] = (cues[0] if len(cues) == 1 else OTHER, years[k] if len(years) == len(listed) else None, w, None)
                 continue
@@ -645,9 +666,9 @@ class _Sentence:
             w.kind, w.sign = "change", int(self.vocab.words("change")[self.text[cue.start:cue.end]])
             w.older = self._older_baseline(w, cue.start)
             return
-        w.baseline, year = baseline_year(self.text[za:stop], self.ctx.report_year)
-        if w.baseline:
-            w.year = year
+        w.baseline, year, source = baseline_where(self.text[za:stop], self.ctx.report_year)
+        if w.baseline:  # 较2022年的 names its year; 较上年 is the report year minus one
+            w.year, w.year_source = year, source
             return
         if any(self._governs(t, w) for t in self.cues("target", self.clause_spans[w.clause][0], zb)):
             w.kind = "target"
@@ -687,10 +708,19 @@ class _Sentence:
 
     def _year(self, w: _Work, pair: tuple | None) -> None:
         if pair and pair[1]:
-            w.year = pair[1]
+            w.year, w.year_source = pair[1], "series"
         elif not w.baseline:
-            default = self.plan[0] if self.plan else (self.ctx.paragraph_year or self.ctx.report_year)
-            w.year = self.years.stated(self.clause_spans, w.clause, w.q.start) or default
+            w.year, w.year_source = self.years.stated_where(self.clause_spans, w.clause, w.q.start)
+            if w.year is None:
+                if self.plan:
+                    w.year, w.year_source = self.plan[0], "plan_section"
+                elif self.ctx.paragraph_year:
+                    w.year, w.year_source = self.ctx.paragraph_year, "paragraph"
+                else:
+                    w.year = self.ctx.report_year
+                    w.year_source = "report_year" if self.ctx.year_known else "covered_year"
+            if w.year is None:
+                w.year_source = None
 
     # -- scope ------------------------------------------------------------------------------------
 
@@ -730,6 +760,7 @@ class _Sentence:
         return Found(
             quantity=w.q, domain=w.domain, measure=w.measure, kind=w.kind, value=value, unit=unit,
             year=w.year, scope=scope, quote=self._quote(w), rule=w.rule,
+            domain_source=w.domain_source, year_source=w.year_source,
         )
 
     def _quote(self, w: _Work) -> tuple[int, int]:

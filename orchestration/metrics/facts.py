@@ -46,6 +46,11 @@ class Fact:
     sentence: str = ""  # == ParsedReport.text[sentence_start:sentence_end]
     sentence_start: int | None = None
     sentence_end: int | None = None
+    # Where the domain and the year came from, one of classify.SOURCES: clause, sentence, paragraph,
+    # heading, pattern, series, previous_year, plan_section, report_year, covered_year, table_row,
+    # table_header, table_caption; year_source is None when the year is unknown.
+    domain_source: str | None = None
+    year_source: str | None = None
 
     def as_row(self) -> dict:
         return asdict(self)
@@ -72,10 +77,10 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
     vocab = vocabulary()
     text = normalise(report.text)
     scope = ScopeReader(vocab, report.issuer, (report.county, report.city))
-    year = report.report_year
+    year, year_source = report.report_year, "report_year"
     if year is None:  # news and excerpts: the year the text first names is the year it covers
         first = _COVERED_YEAR.search(text)
-        year = int(first[1]) if first else None
+        year, year_source = (int(first[1]), "covered_year") if first else (None, None)
     ctx = Context(report_year=year, scope=scope, plan=_plan(report), year_known=report.report_year is not None)
 
     # Table cells are read by the table reader; the prose engine reads what is outside them.
@@ -126,9 +131,10 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
                     section_id=section.section_id if section else None,
                     outline_part=section.outline_part if section else None, rule=f.rule,
                     sentence=report.text[start:end], sentence_start=start, sentence_end=end,
+                    domain_source=f.domain_source, year_source=f.year_source,
                 )
             )
-    facts.extend(_table_facts(report, text, tables, year, facts))
+    facts.extend(_table_facts(report, text, tables, year, facts, year_source))
     return sorted(facts, key=lambda f: f.start)
 
 
@@ -141,7 +147,10 @@ def _in_tables(pos: int, tables: list[Table]) -> bool:
     return any(t.start <= pos < t.end for t in tables)
 
 
-def _table_facts(report: ParsedReport, text: str, tables: list[Table], year: int | None, prose: list[Fact]):
+def _table_facts(
+    report: ParsedReport, text: str, tables: list[Table], year: int | None, prose: list[Fact],
+    year_source: str | None = "report_year",
+):
     """Facts of the table cells. A cell that restates a number of the prose is that fact, not a second
     one: a body's row when the prose gives the body the same number, a total row (no scope) when the
     prose gives the same number to anyone (the sentence before a table often states its total)."""
@@ -149,7 +158,7 @@ def _table_facts(report: ParsedReport, text: str, tables: list[Table], year: int
     stated = {(f.domain, f.measure, f.kind, f.value, f.year, f.scope) for f in prose if f.measure != OTHER}
     totals = {key[:5] for key in stated}
     for table in tables:
-        for c in reader.read(text, table, year):
+        for c in reader.read(text, table, year, year_source):
             key = (c.domain, c.measure, c.kind, c.value, c.year, c.scope)
             if c.measure != OTHER and (key in stated or c.scope is None and key[:5] in totals):
                 continue
@@ -162,6 +171,7 @@ def _table_facts(report: ParsedReport, text: str, tables: list[Table], year: int
                 section_id=section.section_id if section else None,
                 outline_part=section.outline_part if section else None, rule="table",
                 sentence=report.text[c.row_start:c.row_end], sentence_start=c.row_start, sentence_end=c.row_end,
+                domain_source=c.domain_source, year_source=c.year_source,
             )
 
 
@@ -187,4 +197,5 @@ def read_phrase(label: str, value: str, year: int | None, domain: str | None = N
         report_id="", file="", domain=f.domain, measure=f.measure, kind=f.kind, value=f.value,
         unit=f.unit, approx=f.quantity.approx, year=f.year, scope=f.scope, quote=text[qs:qe],
         start=qs, end=qe, section_id=None, outline_part=None, rule=f.rule,
+        domain_source=f.domain_source, year_source=f.year_source,
     )

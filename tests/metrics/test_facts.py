@@ -205,3 +205,36 @@ def test_a_sentence_opening_with_qizhong_about_a_part_keeps_its_later_counts_apa
     assert [(f.measure, f.value) for f in extract_facts(report(text))] == [
         ("cases", 500), ("cases_closed", 480), ("other", 120), ("other", 110),
     ]
+
+
+def sources(text: str, **fields) -> list[tuple]:
+    return [(f.value, f.domain, f.domain_source, f.year, f.year_source) for f in extract_facts(report(text, **fields))]
+
+
+def test_each_fact_records_where_its_domain_and_year_came_from():
+    # own clause, then an earlier clause of the sentence; the year opening the sentence is a clause of its own
+    assert sources("2021年,全市新收行政复议申请300件,审结280件。") == [
+        (300, "reconsideration", "clause", 2021, "sentence"), (280, "reconsideration", "sentence", 2021, "sentence"),
+    ]
+    assert sources("全市2021年新收行政复议申请300件。") == [(300, "reconsideration", "clause", 2021, "clause")]
+    # a sentence opening with 其中 continues the paragraph: its domain and its year come from there
+    assert sources("2021年,全市新收行政复议申请300件。其中,审结280件。")[1] == (
+        280, "reconsideration", "paragraph", 2021, "paragraph",
+    )
+    # no year anywhere: the report's own
+    assert sources("全年受理行政复议案件120件。") == [(120, "reconsideration", "clause", 2023, "report_year")]
+
+
+def test_sources_of_series_baselines_patterns_and_headings():
+    listed = sources("2019年至2021年,全市受理行政复议案件分别为100件、120件、150件。")
+    assert [(v, y, s) for v, _, _, y, s in listed] == [(100, 2019, "series"), (120, 2020, "series"), (150, 2021, "series")]
+    baseline = sources("全年受理行政复议案件120件,较上年的100件增加20件。")
+    assert (100, "reconsideration", "sentence", 2022, "previous_year") in baseline
+    assert sources("全年各级安全监管部门共检查企业1200家次。") == [(1200, "enforcement", "pattern", 2023, "report_year")]
+    headed = sources("(一)行政复议\n全年纠错12件,审结100件。")
+    assert headed and all(d == "reconsideration" and s == "heading" for _, d, s, _, _ in headed)
+
+
+def test_a_text_without_a_report_year_dates_its_numbers_by_the_first_year_it_names():
+    facts = extract_facts(ParsedReport(report_id="r", file="r.txt", path="r.txt", text="2019年,全市受理行政复议案件120件。\n审结行政诉讼案件40件。"))
+    assert [(f.year, f.year_source) for f in facts] == [(2019, "sentence"), (2019, "covered_year")]
