@@ -88,7 +88,7 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
     quantities = [q for q in find_quantities(text, vocab) if not _in_tables(q.start, tables)]
     starts = [q.start for q in quantities]
     subset = re.compile(alternation(vocab.words("subset")))
-    facts, seen = [], set()
+    facts, seen = [], {}  # seen: a fact's key -> the sentence it was first stated in
     # Measures a report states once per year and scope (measures.csv single_total): the first count
     # stated is the total, a smaller one in a later sentence (a campaign's, a sector's) a part of it.
     grand: dict[tuple, tuple[float, int]] = {}
@@ -118,9 +118,10 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
             elif f.kind == "change" and parted == (start, f.domain, f.measure):
                 f = replace(f, measure=OTHER, rule=f"part-of-total/{f.rule}")  # the change of that part
             key = (f.domain, f.measure, f.kind, f.value, f.year, f.scope)
-            if f.measure != OTHER and key in seen:
+            # (a second cue word with the same number in the same sentence, 废止3件、失效3件, is a second fact)
+            if f.measure != OTHER and seen.get(key, start) != start:
                 continue
-            seen.add(key)
+            seen.setdefault(key, start)
             qs, qe = f.quote
             section = report.section_at(qs)
             facts.append(

@@ -238,3 +238,17 @@ def test_sources_of_series_baselines_patterns_and_headings():
 def test_a_text_without_a_report_year_dates_its_numbers_by_the_first_year_it_names():
     facts = extract_facts(ParsedReport(report_id="r", file="r.txt", path="r.txt", text="2019年,全市受理行政复议案件120件。\n审结行政诉讼案件40件。"))
     assert [(f.year, f.year_source) for f in facts] == [(2019, "sentence"), (2019, "covered_year")]
+
+
+def test_two_cue_words_with_the_same_number_in_one_sentence_are_two_facts():
+    text = "经对50件规范性文件进行清理,清理结果为废止3件、宣布失效3件。"
+    assert [(f.measure, f.value) for f in extract_facts(report(text)) if f.measure == "repealed"] == [
+        ("repealed", 3), ("repealed", 3),
+    ]
+
+
+def test_a_rate_gives_the_paragraph_its_domain_for_the_next_sentence():
+    text = "全年行政复议直接纠错率为10.5%。以调解、和解等方式结案300件。"
+    assert [(f.domain, f.measure, f.value, f.domain_source) for f in extract_facts(report(text))] == [
+        ("reconsideration", "correction_rate", 10.5, "clause"), ("reconsideration", "cases_mediated", 300, "paragraph"),
+    ]
