@@ -6,13 +6,15 @@ later clause (one without a number first: the sentence's topic); else, for a sen
 
 Measure (the fact's `rule`): `cue`, a cue of the domain in the quantity's own zone (its list item up
 to the number), verbs before object words, whose unit fits the number's (`cue-unit` when none fits,
-`foreign-object` when a verb shared by several domains counts an object of its own); `cue-after`,
-对7个文件进行合法性审查; `pair`, lists paired by 分别; `same-item`, 从2019年27%降至2023年3.92%;
+`foreign-object` when a verb shared by several domains counts an object of its own); `pair`, lists
+paired by 分别; `same-item`, 从2019年27%降至2023年3.92%;
 `change` / `baseline`, the measure of the number they compare with; `pending`, 开展专项清理…梳理出规范性
 文件84件; `parallel`, 政府规范性文件1件、部门规范性文件4件; `zero`, 未有败诉案件. Anything else is
-`other` (`no-cue`, `subset` for 其中/含 parts, `enumeration` for 等10项, `older-baseline` for a change
+`other` (`no-cue`, `subset` for 其中/含 parts, `older-baseline` for a change
 against a period other than the previous year, 比2020年提高, which is no year-on-year change). A wrong number costs more
-than a missing one, so every doubt ends in `other`.
+than a missing one, so every doubt ends in `other`. Before any of these steps the grammar file
+(data/patterns.yaml) is asked: a pattern that holds decides the measure (`cue-after`, 对7个文件进行合法性
+审查, and `enumeration`, 等10项, were steps here and are pattern rows now).
 
 Each fact says where its domain and its year came from (SOURCES): `clause` (a word in the number's own
 clause), `sentence` (another clause of its sentence), `paragraph` (an earlier sentence of the paragraph:
@@ -394,8 +396,6 @@ class _Sentence:
             return settle(pair[0] if fits(pair[0]) else OTHER, "pair")
         if pair and pair[2] is not w and pair[2].measure:  # 败诉率分别为12.5%、10.2%: one measure, listed
             return settle(pair[2].measure if fits(pair[2].measure) else OTHER, "pair")
-        if self._ends_with("enumeration_end", za, zb):  # 整合复议、调解、法律援助等10项职能: counts the list
-            return settle(OTHER, "enumeration")
         if self._opens_subset(za):  # (含上年结转12件): a part of the number before
             subset = subset | {w.clause}
             if not own:
@@ -422,10 +422,6 @@ class _Sentence:
             return settle(OTHER, "cue-unit")
         if w.clause in subset:
             return settle(OTHER, "subset")
-        after = self._cue_after(w, cues)
-        if after:
-            w.cue_after = after
-            return settle(after.label if fits(after.label) else OTHER, "cue-after")
         prev = done[-1] if done and done[-1].domain == w.domain else None
         if prev and prev.clause == w.clause and prev.item == w.item and prev.measure:
             return settle(prev.measure if fits(prev.measure) else OTHER, "same-item")
@@ -546,17 +542,6 @@ class _Sentence:
         rest = [i for i in range(cue.end, w.q.start) if i not in covered and _HAN.match(self.text[i])]
         return len(rest) >= 2
 
-    def _cue_after(self, w: _Work, cues: list[Cue]) -> Cue | None:
-        """对7个政府规范性文件进行合法性审查: a light verb after the number brings the measure."""
-        a, b = self.clause_spans[w.clause]
-        for verb in self.cues("light_verb", w.q.end, b):
-            particle = self.ix.role("particle").at(self.text, verb.end, b)  # 进行了全面清理
-            end = particle.end if particle else verb.end
-            cue = next((c for c in cues if c.start == end), None)
-            if cue:
-                return cue
-        return None
-
     def _pending(self, w: _Work, done: list[_Work]) -> str | None:
         """开展专项清理…, 梳理出规范性文件84件: a measure named in a clause without a number, for the next
         number of the same domain whose clause names the domain itself."""
@@ -633,11 +618,6 @@ class _Sentence:
         return pairs
 
     # -- kind and year ----------------------------------------------------------------------------
-
-    def _ends_with(self, role: str, start: int, end: int) -> bool:
-        """Whether the span, trailing spaces aside, ends with a word of the role."""
-        end = len(self.text[start:end].rstrip(" \t")) + start
-        return any(c.end == end for c in self.ix.role(role).find(self.text, start, end))
 
     def _strip_particles(self, start: int, stop: int) -> int:
         """`stop` moved back over spaces and particles (增长了21.3%)."""
