@@ -376,8 +376,12 @@ class _Sentence:
                 w.unit, w.generic = a["unit"], False
             measure = a["measure"]
             if measure == "previous":
-                totals = [d.measure for d in done if d.domain == w.domain and self._total(d)]
-                measure = totals[-1] if totals else self.ctx.last_measures.get(w.domain, OTHER)
+                named = self.vocab.measure_cues.get(w.domain, {}).get(hit.cue() or "")
+                # the total the share after the part names (占收到申请总数的1%), else the last total
+                # of the sentence or a sibling part's, else the paragraph's
+                totals = [d.measure for d in done if d.domain == w.domain and (
+                    self._total(d) or d.scoped and d.measure not in (None, OTHER))]
+                measure = named or (totals[-1] if totals else self.ctx.last_measures.get(w.domain, OTHER))
             elif measure == "@cue":
                 measure = self.vocab.measure_cues[w.domain][hit.cue()]
                 w.cue_after = Cue(w.q.end, hit.end, measure)  # quoted with the verb after the number

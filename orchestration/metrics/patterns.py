@@ -21,8 +21,10 @@ What a pattern assigns:
               approx: true (false) for a number that is (is not) qualified as approximate (超过40件)
   domain:  a domain id, or `paragraph` (the domain of the last count in the paragraph, else the
            domain the number already has)
-  measure: a measure id, `other`, `previous` (the measure of the last count of the domain in the
-           paragraph: a part scoped to a body repeats the measure of the total it breaks down), or
+  measure: a measure id, `other`, `previous` (the measure a `cue` group names, as in a share after
+           the part, 占收到申请总数的1%; else the last total or sibling part of the domain in the
+           sentence, else in the paragraph: a part scoped to a body repeats the measure of the total
+           it breaks down), or
            `@cue` (the measure the word in the group `cue` names in the number's domain; {CUES} is
            every measure word, {VERBS} those that name no domain's object)
   kind:    value | change | target (default: the kind the number already has)
