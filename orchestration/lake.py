@@ -56,6 +56,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "year": pl.Int32, "scope": pl.String, "quote": pl.String, "start": pl.Int32, "end": pl.Int32,
         "section_id": pl.Int32, "outline_part": pl.String, "rule": pl.String,
         "sentence": pl.String, "sentence_start": pl.Int32, "sentence_end": pl.Int32,
+        "domain_source": pl.String, "year_source": pl.String,
     },
     # Files that could not become reports, from any stage: never silently dropped.
     "rejected_reports": {

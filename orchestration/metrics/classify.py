@@ -6,13 +6,23 @@ later clause (one without a number first: the sentence's topic); else, for a sen
 
 Measure (the fact's `rule`): `cue`, a cue of the domain in the quantity's own zone (its list item up
 to the number), verbs before object words, whose unit fits the number's (`cue-unit` when none fits,
-`foreign-object` when a verb shared by several domains counts an object of its own); `cue-after`,
-对7个文件进行合法性审查; `pair`, lists paired by 分别; `same-item`, 从2019年27%降至2023年3.92%;
+`foreign-object` when a verb shared by several domains counts an object of its own); `pair`, lists
+paired by 分别; `same-item`, 从2019年27%降至2023年3.92%;
 `change` / `baseline`, the measure of the number they compare with; `pending`, 开展专项清理…梳理出规范性
 文件84件; `parallel`, 政府规范性文件1件、部门规范性文件4件; `zero`, 未有败诉案件. Anything else is
-`other` (`no-cue`, `subset` for 其中/含 parts, `enumeration` for 等10项, `older-baseline` for a change
+`other` (`no-cue`, `subset` for 其中/含 parts, `older-baseline` for a change
 against a period other than the previous year, 比2020年提高, which is no year-on-year change). A wrong number costs more
-than a missing one, so every doubt ends in `other`.
+than a missing one, so every doubt ends in `other`. Before any of these steps the grammar file
+(data/patterns.yaml) is asked: a pattern that holds decides the measure (`cue-after`, 对7个文件进行合法性
+审查, and `enumeration`, 等10项, were steps here and are pattern rows now).
+
+Each fact says where its domain and its year came from (SOURCES): `clause` (a word in the number's own
+clause), `sentence` (another clause of its sentence), `paragraph` (an earlier sentence of the paragraph:
+its count's domain, the department it was about, the year that opened it), `heading` (the last topic
+heading), `pattern` (a grammar pattern that knows the domain from the words around the number), `series`
+(a list of years paired by 分别), `previous_year` (上年 / 去年 as a baseline), `plan_section` (the year a
+plan part is for), `report_year` (the report's metadata) or `covered_year` (the first year a text
+without metadata names); tables add `table_row`, `table_header` and `table_caption` (tables.py).
 """
 
 from __future__ import annotations
@@ -28,7 +38,7 @@ from orchestration.metrics.grammar import rx
 from orchestration.metrics.numbers import Quantity
 from orchestration.metrics.scope import Event, ScopeReader
 from orchestration.metrics.vocabulary import Vocabulary, tokenizer
-from orchestration.metrics.years import YearReader, baseline_year, older_baseline
+from orchestration.metrics.years import YearReader, baseline_where, older_baseline
 
 # A year, or a deadline, between a target word and what it governs: 力争到2025年底,…
 _TARGET_YEAR = rx("target_year")
@@ -64,6 +74,12 @@ class Context:
     paragraph_domain: str | None = None
 
 
+SOURCES = (
+    "clause", "sentence", "paragraph", "heading", "pattern", "series", "previous_year", "plan_section",
+    "report_year", "covered_year", "table_row", "table_header", "table_caption",
+)
+
+
 @dataclass(frozen=True)
 class Found:
     quantity: Quantity
@@ -76,6 +92,8 @@ class Found:
     scope: str | None
     quote: tuple[int, int]
     rule: str
+    domain_source: str | None = None  # one of SOURCES
+    year_source: str | None = None  # one of SOURCES; None when the year is unknown
 
 
 @dataclass
@@ -102,6 +120,8 @@ class _Work:
     item_start: int = 0  # where its list item starts
     scope: str | None = None  # set by a pattern (以县政府为被申请人的…)
     scoped: bool = False
+    domain_source: str | None = None
+    year_source: str | None = None
 
 
 def _han_end(text: str, start: int, stop: int) -> int:
@@ -246,6 +266,8 @@ class _Sentence:
                 ctx.last_measures[w.domain] = w.measure
         if counts:
             ctx.paragraph_domain = counts[-1].domain
+        elif done and not ctx.paragraph_domain:  # 纠错率10.77%。以调解、和解等方式结案N件: a rate names the topic too
+            ctx.paragraph_domain = done[-1].domain
         if counts:
             ctx.last_count_domain = counts[-1].domain
         return [self._found(w, events) for w in done]
@@ -287,28 +309,30 @@ class _Sentence:
         hits = [h for h in self.domain_hits if a <= h.start < b]
         before = [h for h in hits if h.end <= w.q.end]
         if before:
-            w.domain, w.domain_cue = before[-1].label, before[-1]
+            w.domain, w.domain_cue, w.domain_source = before[-1].label, before[-1], "clause"
             return
         after = [h for h in hits if h.start >= w.q.end]
         if after:
-            w.domain = after[0].label
+            w.domain, w.domain_source = after[0].label, "clause"
             return
         earlier = [h for h in self.domain_hits if h.end <= a]
         if earlier:
-            w.domain = earlier[-1].label
+            w.domain, w.domain_source = earlier[-1].label, "sentence"
             return
         # A later clause: first one without a number (the sentence's topic), then any.
         numbered = {x for x in range(len(self.clause_spans)) if self._has_quantity_in(x)}
         later = [h for h in self.domain_hits if h.start >= b]
         later = [h for h in later if self._clause_of(h.start) not in numbered] or later
         if later:
-            w.domain = later[0].label
+            w.domain, w.domain_source = later[0].label, "sentence"
         elif self._opens_with("subset") and self.ctx.last_count_domain:
-            w.domain = self.ctx.last_count_domain
+            w.domain, w.domain_source = self.ctx.last_count_domain, "paragraph"
         elif self.carried_subject and self.ctx.subject_domain:
-            w.domain = self.ctx.subject_domain
-        else:  # 纠错86件 after a sentence on 行政复议: the paragraph's domain, else the heading's
-            w.domain = self.ctx.paragraph_domain or self.ctx.topic
+            w.domain, w.domain_source = self.ctx.subject_domain, "paragraph"
+        elif self.ctx.paragraph_domain:  # 纠错86件 after a sentence on 行政复议: the paragraph's domain
+            w.domain, w.domain_source = self.ctx.paragraph_domain, "paragraph"
+        else:  # else the last topic heading's
+            w.domain, w.domain_source = self.ctx.topic, "heading" if self.ctx.topic else None
 
     def _has_quantity_in(self, clause: int) -> bool:
         a, b = self.clause_spans[clause]
@@ -352,8 +376,12 @@ class _Sentence:
                 w.unit, w.generic = a["unit"], False
             measure = a["measure"]
             if measure == "previous":
-                totals = [d.measure for d in done if d.domain == w.domain and self._total(d)]
-                measure = totals[-1] if totals else self.ctx.last_measures.get(w.domain, OTHER)
+                named = self.vocab.measure_cues.get(w.domain, {}).get(hit.cue() or "")
+                # the total the share after the part names (占收到申请总数的1%), else the last total
+                # of the sentence or a sibling part's, else the paragraph's
+                totals = [d.measure for d in done if d.domain == w.domain and (
+                    self._total(d) or d.scoped and d.measure not in (None, OTHER))]
+                measure = named or (totals[-1] if totals else self.ctx.last_measures.get(w.domain, OTHER))
             elif measure == "@cue":
                 measure = self.vocab.measure_cues[w.domain][hit.cue()]
                 w.cue_after = Cue(w.q.end, hit.end, measure)  # quoted with the verb after the number
@@ -372,8 +400,6 @@ class _Sentence:
             return settle(pair[0] if fits(pair[0]) else OTHER, "pair")
         if pair and pair[2] is not w and pair[2].measure:  # 败诉率分别为12.5%、10.2%: one measure, listed
             return settle(pair[2].measure if fits(pair[2].measure) else OTHER, "pair")
-        if self._ends_with("enumeration_end", za, zb):  # 整合复议、调解、法律援助等10项职能: counts the list
-            return settle(OTHER, "enumeration")
         if self._opens_subset(za):  # (含上年结转12件): a part of the number before
             subset = subset | {w.clause}
             if not own:
@@ -382,6 +408,8 @@ class _Sentence:
             first = next(d for d in self._works if d.clause == w.clause)
             if first is not w and first.rule != "cue" or first is w and not own:
                 return settle(OTHER, "subset")  # 其中涉企纠纷401件、调解成功率100%: about the subset
+        elif self._works[0] is not w and self._works[0].measure == OTHER and self._opens_subset(self.s):
+            return settle(OTHER, "subset")  # 其中,中院收案1577件,审结1561件: the sentence is about a part
         if own:
             objects = self.ix.object_cues.get(w.domain, set())
             verbs = [c for c in own if self.text[c.start:c.end] not in objects]
@@ -398,10 +426,6 @@ class _Sentence:
             return settle(OTHER, "cue-unit")
         if w.clause in subset:
             return settle(OTHER, "subset")
-        after = self._cue_after(w, cues)
-        if after:
-            w.cue_after = after
-            return settle(after.label if fits(after.label) else OTHER, "cue-after")
         prev = done[-1] if done and done[-1].domain == w.domain else None
         if prev and prev.clause == w.clause and prev.item == w.item and prev.measure:
             return settle(prev.measure if fits(prev.measure) else OTHER, "same-item")
@@ -427,17 +451,20 @@ class _Sentence:
         spans = {"item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
         previous = done[-1].rule if done else None
         brackets = [(s, e) for s, e, k in self.marks if k == "("]
-        hit = pt.match(pt.patterns(), self.text, spans, (w.q.start, w.q.end), w.domain, w.q.unit, previous, bare, brackets)
+        hit = pt.match(
+            pt.patterns(), self.text, spans, (w.q.start, w.q.end), w.domain, w.q.unit, previous, bare, brackets, w.q.approx
+        )
         if hit is None:
             return None
         if hit.pattern.assigns["measure"] == "@cue" and hit.cue() not in self.vocab.measure_cues.get(w.domain, {}):
             return None  # the word after names no measure of this domain
         domain = hit.pattern.assigns.get("domain")
+        source = "pattern"
         if domain == "paragraph":
             counts = [d.domain for d in done if d.unit not in ("percent", "percentage_point")]
-            domain = counts[-1] if counts else self.ctx.paragraph_domain
+            domain, source = (counts[-1], "sentence") if counts else (self.ctx.paragraph_domain, "paragraph")
         if domain and domain != w.domain:
-            w.domain = domain
+            w.domain, w.domain_source = domain, source
             self._refine_unit(w, [], [])
         return hit
 
@@ -519,17 +546,6 @@ class _Sentence:
         rest = [i for i in range(cue.end, w.q.start) if i not in covered and _HAN.match(self.text[i])]
         return len(rest) >= 2
 
-    def _cue_after(self, w: _Work, cues: list[Cue]) -> Cue | None:
-        """对7个政府规范性文件进行合法性审查: a light verb after the number brings the measure."""
-        a, b = self.clause_spans[w.clause]
-        for verb in self.cues("light_verb", w.q.end, b):
-            particle = self.ix.role("particle").at(self.text, verb.end, b)  # 进行了全面清理
-            end = particle.end if particle else verb.end
-            cue = next((c for c in cues if c.start == end), None)
-            if cue:
-                return cue
-        return None
-
     def _pending(self, w: _Work, done: list[_Work]) -> str | None:
         """开展专项清理…, 梳理出规范性文件84件: a measure named in a clause without a number, for the next
         number of the same domain whose clause names the domain itself."""
@@ -576,7 +592,7 @@ class _Sentence:
             if len(domains) == len(listed) and len({h.label for h in domains}) == len(domains):
                 # 行政复议和行政诉讼案件分别为45件和23件: each number its own domain and that domain's cue
                 for k, (w, hit) in enumerate(zip(listed, domains, strict=True)):
-                    w.domain = hit.label
+                    w.domain, w.domain_source = hit.label, "clause"
                     cues = [c.label for c in self.measure_cues(hit.label) if a <= c.start and c.end <= p]
                     pairs[id(w)] = (cues[0] if len(cues) == 1 else OTHER, years[k] if len(years) == len(listed) else None, w, None)
                 continue
@@ -607,11 +623,6 @@ class _Sentence:
 
     # -- kind and year ----------------------------------------------------------------------------
 
-    def _ends_with(self, role: str, start: int, end: int) -> bool:
-        """Whether the span, trailing spaces aside, ends with a word of the role."""
-        end = len(self.text[start:end].rstrip(" \t")) + start
-        return any(c.end == end for c in self.ix.role(role).find(self.text, start, end))
-
     def _strip_particles(self, start: int, stop: int) -> int:
         """`stop` moved back over spaces and particles (增长了21.3%)."""
         particles = self.ix.role("particle")
@@ -641,9 +652,9 @@ class _Sentence:
             w.kind, w.sign = "change", int(self.vocab.words("change")[self.text[cue.start:cue.end]])
             w.older = self._older_baseline(w, cue.start)
             return
-        w.baseline, year = baseline_year(self.text[za:stop], self.ctx.report_year)
-        if w.baseline:
-            w.year = year
+        w.baseline, year, source = baseline_where(self.text[za:stop], self.ctx.report_year)
+        if w.baseline:  # 较2022年的 names its year; 较上年 is the report year minus one
+            w.year, w.year_source = year, source
             return
         if any(self._governs(t, w) for t in self.cues("target", self.clause_spans[w.clause][0], zb)):
             w.kind = "target"
@@ -683,10 +694,19 @@ class _Sentence:
 
     def _year(self, w: _Work, pair: tuple | None) -> None:
         if pair and pair[1]:
-            w.year = pair[1]
+            w.year, w.year_source = pair[1], "series"
         elif not w.baseline:
-            default = self.plan[0] if self.plan else (self.ctx.paragraph_year or self.ctx.report_year)
-            w.year = self.years.stated(self.clause_spans, w.clause, w.q.start) or default
+            w.year, w.year_source = self.years.stated_where(self.clause_spans, w.clause, w.q.start)
+            if w.year is None:
+                if self.plan:
+                    w.year, w.year_source = self.plan[0], "plan_section"
+                elif self.ctx.paragraph_year:
+                    w.year, w.year_source = self.ctx.paragraph_year, "paragraph"
+                else:
+                    w.year = self.ctx.report_year
+                    w.year_source = "report_year" if self.ctx.year_known else "covered_year"
+            if w.year is None:
+                w.year_source = None
 
     # -- scope ------------------------------------------------------------------------------------
 
@@ -726,6 +746,7 @@ class _Sentence:
         return Found(
             quantity=w.q, domain=w.domain, measure=w.measure, kind=w.kind, value=value, unit=unit,
             year=w.year, scope=scope, quote=self._quote(w), rule=w.rule,
+            domain_source=w.domain_source, year_source=w.year_source,
         )
 
     def _quote(self, w: _Work) -> tuple[int, int]:

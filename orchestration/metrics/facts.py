@@ -46,6 +46,11 @@ class Fact:
     sentence: str = ""  # == ParsedReport.text[sentence_start:sentence_end]
     sentence_start: int | None = None
     sentence_end: int | None = None
+    # Where the domain and the year came from, one of classify.SOURCES: clause, sentence, paragraph,
+    # heading, pattern, series, previous_year, plan_section, report_year, covered_year, table_row,
+    # table_header, table_caption; year_source is None when the year is unknown.
+    domain_source: str | None = None
+    year_source: str | None = None
 
     def as_row(self) -> dict:
         return asdict(self)
@@ -72,10 +77,10 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
     vocab = vocabulary()
     text = normalise(report.text)
     scope = ScopeReader(vocab, report.issuer, (report.county, report.city))
-    year = report.report_year
+    year, year_source = report.report_year, "report_year"
     if year is None:  # news and excerpts: the year the text first names is the year it covers
         first = _COVERED_YEAR.search(text)
-        year = int(first[1]) if first else None
+        year, year_source = (int(first[1]), "covered_year") if first else (None, None)
     ctx = Context(report_year=year, scope=scope, plan=_plan(report), year_known=report.report_year is not None)
 
     # Table cells are read by the table reader; the prose engine reads what is outside them.
@@ -83,7 +88,11 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
     quantities = [q for q in find_quantities(text, vocab) if not _in_tables(q.start, tables)]
     starts = [q.start for q in quantities]
     subset = re.compile(alternation(vocab.words("subset")))
-    facts, seen = [], set()
+    facts, seen = [], {}  # seen: a fact's key -> the sentence it was first stated in
+    # Measures a report states once per year and scope (measures.csv single_total): the first count
+    # stated is the total, a smaller one in a later sentence (a campaign's, a sector's) a part of it.
+    grand: dict[tuple, tuple[float, int]] = {}
+    parted: tuple | None = None  # (sentence start, domain, measure) of the last count made a part
     for start, end, paragraph in clauses.sentences(text):
         if paragraph != ctx.paragraph:
             ctx.paragraph, ctx.subject, ctx.subject_domain, ctx.paragraph_year = paragraph, None, None, None
@@ -100,10 +109,19 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
                     f = replace(f, measure=OTHER, rule=f"part-of-total/{f.rule}")
                 elif total is None or f.value >= total:
                     totals[series] = (f.value, f.quote[1])
+                if f.measure != OTHER and (f.domain, f.measure) in vocab.single_totals:
+                    first, said = grand.setdefault(series, (f.value, start))
+                    # (a list of bodies in one sentence, A办结案件10宗、B办结案件3宗, is no such part)
+                    if f.value < first and said != start and not _restated(f.value, first):
+                        parted = (start, f.domain, f.measure)
+                        f = replace(f, measure=OTHER, rule=f"part-of-total/{f.rule}")
+            elif f.kind == "change" and parted == (start, f.domain, f.measure):
+                f = replace(f, measure=OTHER, rule=f"part-of-total/{f.rule}")  # the change of that part
             key = (f.domain, f.measure, f.kind, f.value, f.year, f.scope)
-            if f.measure != OTHER and key in seen:
+            # (a second cue word with the same number in the same sentence, 废止3件、失效3件, is a second fact)
+            if f.measure != OTHER and seen.get(key, start) != start:
                 continue
-            seen.add(key)
+            seen.setdefault(key, start)
             qs, qe = f.quote
             section = report.section_at(qs)
             facts.append(
@@ -114,17 +132,26 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
                     section_id=section.section_id if section else None,
                     outline_part=section.outline_part if section else None, rule=f.rule,
                     sentence=report.text[start:end], sentence_start=start, sentence_end=end,
+                    domain_source=f.domain_source, year_source=f.year_source,
                 )
             )
-    facts.extend(_table_facts(report, text, tables, year, facts))
+    facts.extend(_table_facts(report, text, tables, year, facts, year_source))
     return sorted(facts, key=lambda f: f.start)
+
+
+def _restated(value: float, total: float) -> bool:
+    """13.28万 after 132818: the total again, rounded, not a part of it."""
+    return total - value <= 0.005 * total
 
 
 def _in_tables(pos: int, tables: list[Table]) -> bool:
     return any(t.start <= pos < t.end for t in tables)
 
 
-def _table_facts(report: ParsedReport, text: str, tables: list[Table], year: int | None, prose: list[Fact]):
+def _table_facts(
+    report: ParsedReport, text: str, tables: list[Table], year: int | None, prose: list[Fact],
+    year_source: str | None = "report_year",
+):
     """Facts of the table cells. A cell that restates a number of the prose is that fact, not a second
     one: a body's row when the prose gives the body the same number, a total row (no scope) when the
     prose gives the same number to anyone (the sentence before a table often states its total)."""
@@ -132,7 +159,7 @@ def _table_facts(report: ParsedReport, text: str, tables: list[Table], year: int
     stated = {(f.domain, f.measure, f.kind, f.value, f.year, f.scope) for f in prose if f.measure != OTHER}
     totals = {key[:5] for key in stated}
     for table in tables:
-        for c in reader.read(text, table, year):
+        for c in reader.read(text, table, year, year_source):
             key = (c.domain, c.measure, c.kind, c.value, c.year, c.scope)
             if c.measure != OTHER and (key in stated or c.scope is None and key[:5] in totals):
                 continue
@@ -145,6 +172,7 @@ def _table_facts(report: ParsedReport, text: str, tables: list[Table], year: int
                 section_id=section.section_id if section else None,
                 outline_part=section.outline_part if section else None, rule="table",
                 sentence=report.text[c.row_start:c.row_end], sentence_start=c.row_start, sentence_end=c.row_end,
+                domain_source=c.domain_source, year_source=c.year_source,
             )
 
 
@@ -170,4 +198,5 @@ def read_phrase(label: str, value: str, year: int | None, domain: str | None = N
         report_id="", file="", domain=f.domain, measure=f.measure, kind=f.kind, value=f.value,
         unit=f.unit, approx=f.quantity.approx, year=f.year, scope=f.scope, quote=text[qs:qe],
         start=qs, end=qe, section_id=None, outline_part=None, rule=f.rule,
+        domain_source=f.domain_source, year_source=f.year_source,
     )

@@ -17,11 +17,14 @@ The regexes may use macros filled from the vocabulary seeds, so no Chinese word 
 What a pattern assigns:
   (conditions) domains: the domains the number may have so far, `none` for a sentence naming none;
               units: its units; follows: the patterns that gave the sentence's previous number;
-              bare: true for a number with no measure word of its domain before it
+              bare: true for a number with no measure word of its domain before it;
+              approx: true (false) for a number that is (is not) qualified as approximate (超过40件)
   domain:  a domain id, or `paragraph` (the domain of the last count in the paragraph, else the
            domain the number already has)
-  measure: a measure id, `other`, `previous` (the measure of the last count of the domain in the
-           paragraph: a part scoped to a body repeats the measure of the total it breaks down), or
+  measure: a measure id, `other`, `previous` (the measure a `cue` group names, as in a share after
+           the part, 占收到申请总数的1%; else the last total or sibling part of the domain in the
+           sentence, else in the paragraph: a part scoped to a body repeats the measure of the total
+           it breaks down), or
            `@cue` (the measure the word in the group `cue` names in the number's domain; {CUES} is
            every measure word, {VERBS} those that name no domain's object)
   kind:    value | change | target (default: the kind the number already has)
@@ -62,6 +65,7 @@ class Pattern:
     anchored: bool = False  # `before` starts with ^: it must cover its whole span up to the number
     follows: frozenset[str] = frozenset()  # the sentence's previous number must come from one of these
     bare: bool = False  # only for a number with no measure word of its domain before it
+    approx: bool | None = None  # only for a number that is (True) or is not (False) approximate
     description: str = ""
     examples: list[dict] = field(default_factory=list, compare=False)
     counterexamples: list[str] = field(default_factory=list, compare=False)
@@ -159,6 +163,7 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
                 anchored=anchored,
                 follows=frozenset(row.get("follows") or ()),
                 bare=bool(row.get("bare")),
+                approx=row.get("approx"),
                 description=row.get("description", ""),
                 after=_compile(row.get("after"), vocab),
                 sentence=_compile(row.get("sentence"), vocab),
@@ -195,7 +200,7 @@ def may_hold(p: Pattern, text: str, start: int, num: tuple[int, int]) -> bool:
 def match(
     found: list[Pattern], text: str, spans: dict[str, tuple[int, int]], num: tuple[int, int],
     domain: str | None, unit: str, previous_rule: str | None = None, bare: bool = True,
-    brackets: list[tuple[int, int]] = (),
+    brackets: list[tuple[int, int]] = (), approx: bool = False,
 ) -> Match | None:
     """The first pattern (by priority) that holds for a number at `num` = (start, end); `spans` gives
     the item, clause and sentence around it as (start, end)."""
@@ -208,6 +213,8 @@ def match(
         if p.follows and previous_rule not in p.follows:
             continue
         if p.bare and not bare:
+            continue
+        if p.approx is not None and p.approx != approx:
             continue
         groups: dict[str, str] = {}
         after_end = None

@@ -68,6 +68,11 @@ class CellFact:
     end: int
     row_start: int = 0  # the whole row, label to last cell: the cell's "sentence"
     row_end: int = 0
+    # Where the domain and the year came from (classify.SOURCES): table_row (the row label),
+    # table_header (the column header), table_caption, paragraph (the text before the table), or the
+    # report's year (`year_source` handed to read).
+    domain_source: str | None = None
+    year_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -282,19 +287,20 @@ class TableReader:
         self.vocab, self.words = vocab, words
         self.domain_cues = sorted(vocab.domain_cues, key=len, reverse=True)
 
-    def _domain(self, *texts: str) -> str | None:
-        for text in texts:
+    def _domain(self, *texts: str) -> tuple[str | None, int]:
+        """The domain the first of `texts` naming one names, and which of them it was."""
+        for k, text in enumerate(texts):
             hits = [(text.rfind(cue), -len(cue), cue) for cue in self.domain_cues if cue in text]
             if hits:
-                return self.vocab.domain_cues[max(hits)[2]]
-        return None
+                return self.vocab.domain_cues[max(hits)[2]], k
+        return None, -1
 
     def _measure(self, domain: str, text: str) -> str | None:
         cues = self.vocab.measure_cues.get(domain, {})
         found = [(text.rfind(cue), len(cue), measure) for cue, measure in cues.items() if cue in text]
         return max(found)[2] if found else None
 
-    def read(self, text: str, table: Table, report_year: int | None) -> list[CellFact]:
+    def read(self, text: str, table: Table, report_year: int | None, year_source: str | None = "report_year") -> list[CellFact]:
         caption = table.caption.text if table.caption else ""
         before = text[max(0, table.start - CONTEXT_BEFORE):table.start]
         caption_year = next((int(m[1]) for m in _YEAR.finditer(caption)), None)
@@ -313,7 +319,7 @@ class TableReader:
                 if read is None or self.words.has("row_number", column.text):
                     continue
                 fact = self._cell(label, column.text, caption, before, read, caption_year, report_year,
-                                  body_column, row_facts)
+                                  body_column, row_facts, year_source)
                 if fact:
                     # The row label with the cell when they are adjacent, else the cell alone.
                     adjacent = cell is cells[0] and "\n" not in text[labels[-1].end:cell.start]
@@ -324,16 +330,18 @@ class TableReader:
             facts.extend(row_facts)
         return facts
 
-    def _cell(self, label, column, caption, before, read, caption_year, report_year, body_column, done):
+    def _cell(self, label, column, caption, before, read, caption_year, report_year, body_column, done,
+              year_source="report_year"):
         # The last year the text before the table states for its numbers (not a baseline: 比2019年).
         context_year = next((int(m[1]) for m in reversed(list(_YEAR.finditer(before)))
                              if before[m.start() - 1:m.start()] not in _BASELINE_MARKS), None)
         value, percent = read
         # A column may name a category (行政处罚 among the matters a reconsideration is about): the
         # caption speaks for the table before a column does.
-        domain = self._domain(label, caption, column, before)
+        domain, where = self._domain(label, caption, column, before)
         if domain is None:
             return None
+        domain_source = ("table_row", "table_caption", "table_header", "paragraph")[where]
         year = next((int(m[1]) for m in _YEAR.finditer(column)), None)
         kind, measure, scope = "value", None, None
         if self.words.has("change", column):
@@ -343,7 +351,8 @@ class TableReader:
                 return None
             kind, measure, year, scope = "change", base.measure, base.year, base.scope
             unit = "percent" if percent else self.vocab.measure_units.get((domain, measure), "case")
-            return CellFact(domain, measure, kind, value, unit, year, scope, 0, 0)
+            return CellFact(domain, measure, kind, value, unit, year, scope, 0, 0,
+                            domain_source=domain_source, year_source=base.year_source)
         row_measure = self._measure(domain, label)
         if self.words.has("total", label) or row_measure:
             measure = row_measure or self._measure(domain, column) or self._measure(domain, caption)
@@ -359,5 +368,8 @@ class TableReader:
             measure, unit = "other", "percent"
         if value < 0:
             return None
-        return CellFact(domain, measure, kind, value, unit, year or caption_year or report_year or context_year,
-                        scope, 0, 0)
+        sources = [(year, "table_header"), (caption_year, "table_caption"), (report_year, year_source),
+                   (context_year, "paragraph")]
+        year, source = next(((y, s) for y, s in sources if y), (None, None))
+        return CellFact(domain, measure, kind, value, unit, year, scope, 0, 0,
+                        domain_source=domain_source, year_source=source)

@@ -4,7 +4,9 @@ The same CSVs drive the dbt marts (accepted values, labels), so a new measure or
 row there, never a code change.
 
 - domains.csv: domain -> cue words that put a clause in the domain
-- measures.csv: (domain, measure) -> usual unit and cue words; the `other` row's cues force `other`
+- measures.csv: (domain, measure) -> usual unit and cue words; the `other` row's cues force `other`;
+  single_total: true where a report states one total of the measure per year and scope, so that a later,
+  smaller count of it (a campaign's, a sector's, a kind of penalty's) is a part of that total
 - units.csv: measure word -> unit and scale (万元 -> yuan x 10000)
 - qualifiers.csv: grammar words by role (approx_before, approx_inner, approx_after, change (value = sign),
   target (value = verb / bound / noun: how far it reaches), target_link (words between a target and its
@@ -36,6 +38,7 @@ class Vocabulary:
     measure_units: dict[tuple[str, str], str]  # (domain, measure) -> usual unit
     units: dict[str, tuple[str, float]]  # measure word -> (unit, scale)
     roles: dict[str, dict[str, str]]  # role -> word -> value
+    single_totals: frozenset[tuple[str, str]] = frozenset()  # (domain, measure) stated once per year
 
     def words(self, role: str) -> dict[str, str]:
         return self.roles.get(role, {})
@@ -72,11 +75,14 @@ def load_vocabulary(directory: Path) -> Vocabulary:
                 raise ValueError(f"domain cue {cue!r} is listed for two domains")
     measure_cues: dict[str, dict[str, str]] = defaultdict(dict)
     measure_units: dict[tuple[str, str], str] = {}
+    single_totals: set[tuple[str, str]] = set()
     for row in _rows("measures.csv", directory):
         domain, measure = row["domain"], row["measure"]
         if domain not in set(domain_cues.values()):
             raise ValueError(f"measure {domain}.{measure}: unknown domain")
         measure_units[(domain, measure)] = row["unit"]
+        if row.get("single_total", "").strip().lower() == "true":
+            single_totals.add((domain, measure))
         for cue in _split(row["cues"]):
             if measure_cues[domain].setdefault(cue, measure) != measure:
                 raise ValueError(f"measure cue {cue!r} is listed twice in {domain}")
@@ -84,7 +90,7 @@ def load_vocabulary(directory: Path) -> Vocabulary:
     roles: dict[str, dict[str, str]] = defaultdict(dict)
     for row in _rows("qualifiers.csv", directory):
         roles[row["role"]][row["word"]] = row["value"]
-    return Vocabulary(domain_cues, dict(measure_cues), measure_units, units, dict(roles))
+    return Vocabulary(domain_cues, dict(measure_cues), measure_units, units, dict(roles), frozenset(single_totals))
 
 
 @cache

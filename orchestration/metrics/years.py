@@ -59,10 +59,17 @@ def older_baseline(before: str, report_year: int | None, prior_words) -> bool:
 
 def baseline_year(before: str, report_year: int | None) -> tuple[bool, int | None]:
     """较2022年的 / 较上年 right before a number: it is the earlier value, of that year."""
+    return baseline_where(before, report_year)[:2]
+
+
+def baseline_where(before: str, report_year: int | None) -> tuple[bool, int | None, str | None]:
+    """`baseline_year` with where the year came from: "clause" (较2022年的) or "previous_year" (较上年)."""
     m = _BASELINE.search(before)
     if not m:
-        return False, None
-    return True, int(m[1]) if m[1] else (report_year - 1 if report_year else None)
+        return False, None, None
+    if m[1]:
+        return True, int(m[1]), "clause"
+    return True, (report_year - 1 if report_year else None), ("previous_year" if report_year else None)
 
 
 class YearReader:
@@ -78,15 +85,19 @@ class YearReader:
 
     def stated(self, clauses: list[tuple[int, int]], clause: int, pos: int) -> int | None:
         """The year named for a number at `pos`: in its clause before it, else opening an earlier clause."""
+        return self.stated_where(clauses, clause, pos)[0]
+
+    def stated_where(self, clauses: list[tuple[int, int]], clause: int, pos: int) -> tuple[int | None, str | None]:
+        """The year `stated` gives, with where it was named: "clause" or "sentence" (an earlier clause)."""
         a, _ = clauses[clause]
         mentions = [m for m in _YEAR.finditer(self.text, a, pos) if self._describes(m)]
         if mentions:
-            return int(mentions[-1][1])
+            return int(mentions[-1][1]), "clause"
         for ca, _ in reversed(clauses[:clause]):
             m = _OPENING_YEAR.match(self.text, ca)
             if m and self._describes(m):
-                return int(m[1])
-        return None
+                return int(m[1]), "sentence"
+        return None, None
 
     def opening(self, pos: int) -> int | None:
         """The year that opens the sentence at `pos` (2022年,全区… / (一)2023年…), if any."""

@@ -177,3 +177,78 @@ def test_a_table_cell_is_read_as_a_phrase():
     f = read_phrase("行政诉讼败诉率", "8.5%", 2021)
     assert (f.domain, f.measure, f.value, f.year) == ("litigation", "loss_rate", 8.5, 2021)
     assert read_phrase("联系电话", "12345", 2021) is None
+
+
+def test_a_smaller_count_of_a_single_total_in_a_later_sentence_is_a_part():
+    # measures.csv single_total: a campaign's penalty cases and fines after the year's totals are parts
+    text = ("全年全市市场监管部门共查处各类违法案件5000件,罚没款3000万元。\n"
+            "专项整治行动中,共查处违法案件400件,同比增长12%,罚没款200万元。")
+    assert [(f.measure, f.kind, f.value) for f in extract_facts(report(text))] == [
+        ("penalty_cases", "value", 5000), ("fine_amount", "value", 30_000_000),
+        ("other", "value", 400), ("other", "change", 12), ("other", "value", 2_000_000),
+    ]
+
+
+def test_bodies_listed_in_one_sentence_are_no_parts_of_the_first():
+    text = "综合执法队办结案件1688宗、安监办办结案件110宗。"
+    assert [(f.measure, f.value) for f in extract_facts(report(text))] == [("penalty_cases", 1688), ("penalty_cases", 110)]
+
+
+def test_a_rounded_restatement_of_a_single_total_is_no_part():
+    text = "全年办理行政处罚案件132818件。\n全年共下达行政处罚决定书13.28万份。"
+    assert [(f.measure, f.value) for f in extract_facts(report(text))] == [("penalty_cases", 132818), ("penalty_cases", 132800)]
+
+
+def test_a_sentence_opening_with_qizhong_about_a_part_keeps_its_later_counts_apart():
+    # the first count names a part (中院, no measure of its own): the closings after it are the part's too
+    text = "全市法院受理一审行政诉讼案件500件,审结480件。其中,中院收案120件,审结110件。"
+    assert [(f.measure, f.value) for f in extract_facts(report(text))] == [
+        ("cases", 500), ("cases_closed", 480), ("other", 120), ("other", 110),
+    ]
+
+
+def sources(text: str, **fields) -> list[tuple]:
+    return [(f.value, f.domain, f.domain_source, f.year, f.year_source) for f in extract_facts(report(text, **fields))]
+
+
+def test_each_fact_records_where_its_domain_and_year_came_from():
+    # own clause, then an earlier clause of the sentence; the year opening the sentence is a clause of its own
+    assert sources("2021年,全市新收行政复议申请300件,审结280件。") == [
+        (300, "reconsideration", "clause", 2021, "sentence"), (280, "reconsideration", "sentence", 2021, "sentence"),
+    ]
+    assert sources("全市2021年新收行政复议申请300件。") == [(300, "reconsideration", "clause", 2021, "clause")]
+    # a sentence opening with 其中 continues the paragraph: its domain and its year come from there
+    assert sources("2021年,全市新收行政复议申请300件。其中,审结280件。")[1] == (
+        280, "reconsideration", "paragraph", 2021, "paragraph",
+    )
+    # no year anywhere: the report's own
+    assert sources("全年受理行政复议案件120件。") == [(120, "reconsideration", "clause", 2023, "report_year")]
+
+
+def test_sources_of_series_baselines_patterns_and_headings():
+    listed = sources("2019年至2021年,全市受理行政复议案件分别为100件、120件、150件。")
+    assert [(v, y, s) for v, _, _, y, s in listed] == [(100, 2019, "series"), (120, 2020, "series"), (150, 2021, "series")]
+    baseline = sources("全年受理行政复议案件120件,较上年的100件增加20件。")
+    assert (100, "reconsideration", "sentence", 2022, "previous_year") in baseline
+    assert sources("全年各级安全监管部门共检查企业1200家次。") == [(1200, "enforcement", "pattern", 2023, "report_year")]
+    headed = sources("(一)行政复议\n全年纠错12件,审结100件。")
+    assert headed and all(d == "reconsideration" and s == "heading" for _, d, s, _, _ in headed)
+
+
+def test_a_text_without_a_report_year_dates_its_numbers_by_the_first_year_it_names():
+    facts = extract_facts(ParsedReport(report_id="r", file="r.txt", path="r.txt", text="2019年,全市受理行政复议案件120件。\n审结行政诉讼案件40件。"))
+    assert [(f.year, f.year_source) for f in facts] == [(2019, "sentence"), (2019, "covered_year")]
+
+
+def test_two_cue_words_with_the_same_number_in_one_sentence_are_two_facts():
+    text = "经对50件规范性文件进行清理,清理结果为废止3件、宣布失效3件。"
+    assert [(f.measure, f.value) for f in extract_facts(report(text)) if f.measure == "repealed"] == [
+        ("repealed", 3), ("repealed", 3),
+    ]
+
+
+def test_a_rate_gives_the_paragraph_its_domain_for_the_next_sentence():
+    text = "全年行政复议直接纠错率为10.5%。以调解、和解等方式结案300件。"
+    assert [(f.domain, f.measure, f.value, f.domain_source) for f in extract_facts(report(text))] == [
+        ("reconsideration", "correction_rate", 10.5, "clause"), ("reconsideration", "cases_mediated", 300, "paragraph"),
+    ]

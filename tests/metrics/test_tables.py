@@ -149,3 +149,26 @@ def test_a_word_table_is_read_through_the_whole_reader(tmp_path):
     report = parse_report(read_report(path))
     facts = {(f.measure, f.value, f.year) for f in extract_facts(report) if f.rule == "table"}
     assert {("cases_upheld", 20, 2023), ("cases_rejected", 12, 2023), ("cases_revoked", 8, 2023)} <= facts
+
+
+def test_a_cell_records_where_its_domain_and_year_came_from(reader):
+    text = (
+        "表一:2020年度行政复议案件受理情况统计表\n"
+        "单位 | 2019受理量 | 2020受理量 | 同比2019年 |\n"
+        "市场监管局 | 30 | 21 | -30.0% |\n"
+    )
+    _, facts = read(reader, text, report_year=2021)
+    by_value = {f.value: f for f in facts}
+    assert {f.domain_source for f in facts} == {"table_caption"}  # 行政复议 is named in the caption
+    assert by_value[30].year_source == "table_header" and by_value[30].year == 2019
+    assert by_value[-30.0].year_source == "table_header"  # a change takes the year of its number
+
+
+def test_a_table_without_years_takes_the_report_year(reader):
+    text = (
+        "单位 | 受理行政复议案件 | 审结行政复议案件 |\n"
+        "市场监管局 | 30 | 21 |\n"
+        "公安分局 | 6 | 13 |\n"
+    )
+    _, facts = read(reader, text, report_year=2021)
+    assert facts and {(f.year, f.year_source, f.domain_source) for f in facts} == {(2021, "report_year", "table_header")}

@@ -29,7 +29,9 @@ select
     f.rule,
     f.sentence,
     f.sentence_start,
-    f.sentence_end
+    f.sentence_end,
+    f.domain_source,
+    f.year_source
 from {{ ref('stg_lake__report_metrics') }} as f
 inner join {{ ref('stg_lake__parsed_reports') }} as r using (report_id)
 left join {{ ref('int_regions__by_code') }} as g on r.admin_code = g.admin_code

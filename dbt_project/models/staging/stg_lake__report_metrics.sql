@@ -17,5 +17,7 @@ select
     rule,
     sentence,
     sentence_start,
-    sentence_end
+    sentence_end,
+    domain_source,
+    year_source
 from {{ lake_source('report_metrics') }}
