@@ -27,6 +27,8 @@ select
     section_id,
     outline_part,
     rule,
+    domain_source,
+    year_source,
     sentence,
     sentence_start,
     sentence_end
