@@ -26,6 +26,8 @@ class WarehouseResource(dg.ConfigurableResource):
     warehouse_dir: str | None = Field(default=None, description="Default: $FAZHI_WAREHOUSE_DIR, else warehouse/.")
     duckdb_path: str | None = Field(default=None, description="Default: $FAZHI_DUCKDB_PATH, else <warehouse>/fazhi.duckdb.")
     lake_dir: str | None = Field(default=None, description="Default: $FAZHI_LAKE_DIR, else <warehouse>/lake.")
+    duckdb_memory_limit: str = Field(default="1GB", description="Memory DuckDB may use while dbt builds "
+                                     "(it spills to disk past it), e.g. 1GB, 4GB.")
 
     def folder(self) -> Path:
         return _path(self.warehouse_dir, settings.warehouse_dir())
@@ -45,7 +47,8 @@ class WarehouseResource(dg.ConfigurableResource):
         lake = self.lake()
         if any(c in str(lake) for c in "[]*?"):
             lake = Path(os.path.relpath(lake, settings.DBT_PROJECT_DIR))
-        return {"FAZHI_DUCKDB_PATH": str(database), "FAZHI_LAKE_DIR": str(lake)}
+        return {"FAZHI_DUCKDB_PATH": str(database), "FAZHI_LAKE_DIR": str(lake),
+                "FAZHI_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit}
 
 
 class WorkersResource(dg.ConfigurableResource):
