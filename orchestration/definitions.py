@@ -6,12 +6,12 @@ Loading it changes nothing in the environment: paths are read when a run starts
 
 import dagster as dg
 
-from orchestration.defs import automation, dbt, metrics, reports, warehouse, watcher
+from orchestration.defs import automation, dbt, metrics, reports, sources, warehouse, watcher
 from orchestration.resources import WarehouseResource, WorkersResource
 
 defs = dg.Definitions(
     assets=[reports.raw_reports, reports.parsed_reports, metrics.report_metrics, dbt.dbt_models,
-            warehouse.warehouse_summary, watcher.watched_reports],
+            warehouse.warehouse_summary, watcher.watched_reports, sources.report_sources],
     jobs=[automation.warehouse_job, watcher.watch_publications_job],
     sensors=[automation.new_reports_sensor],
     schedules=[automation.reporting_season_schedule],
