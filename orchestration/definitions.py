@@ -14,7 +14,7 @@ defs = dg.Definitions(
             warehouse.warehouse_summary, watcher.watched_reports, sources.report_sources],
     jobs=[automation.warehouse_job, watcher.watch_publications_job],
     sensors=[automation.new_reports_sensor],
-    schedules=[automation.reporting_season_schedule],
+    schedules=[automation.reporting_season_watch, automation.reporting_season_schedule],
     # One process per run, not one per step: a small build takes seconds, and the run
     # holds the warehouse's build lock from its first step to its last.
     executor=dg.in_process_executor,
