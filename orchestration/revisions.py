@@ -16,8 +16,11 @@ tables, so they are extracted here from the superseded bytes, with the build's o
 versions, and the mart report_revisions lists the facts that were added, removed or changed.
 
 Both tables are segmented (a segment plus a manifest in lake/_current/, as the stages' tables),
-so the dbt step sees them change (lake.state) and is skipped when they did not. Both cost
-nothing when the inbox has no sidecars: the folder is listed, nothing is read or written.
+so the dbt step sees them change (lake.state) and is skipped when they did not. Without
+sidecars they cost nothing: the first run writes the two empty tables dbt reads, later runs
+look for the sidecar folder and write nothing. With sidecars, they are read again only when
+one was added, changed or removed (names, sizes and times are compared), one at a time into
+the table (100k sidecars are never all in memory).
 """
 
 from __future__ import annotations
