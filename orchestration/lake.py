@@ -63,7 +63,17 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "path": pl.String, "file_name": pl.String, "report_id": pl.String, "stage": pl.String,
         "reason": pl.String, "duplicate_of": pl.String,
     },
+    # Where each downloaded report came from: one row per watcher sidecar (orchestration.revisions).
+    "report_sources": {
+        "report_id": pl.String, "path": pl.String, "source_url": pl.String, "final_url": pl.String,
+        "listing_url": pl.String, "also_from": pl.List(pl.String), "channel": pl.String, "issuer": pl.String,
+        "fetched_at": pl.Datetime("us"), "http_status": pl.Int32, "size_bytes": pl.Int64, "etag": pl.String,
+        "last_modified": pl.String, "previous_report_id": pl.String, "superseded_by": pl.String,
+        "superseded_at": pl.Datetime("us"),
+    },
 }
+# Facts of the earlier versions of republished reports: the columns of report_metrics.
+SCHEMAS["superseded_report_metrics"] = SCHEMAS["report_metrics"]
 
 
 class TableWriter:

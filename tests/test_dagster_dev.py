@@ -99,7 +99,7 @@ def test_dagster_dev_serves_the_asset_graph(dagster_dev):
     assert groups["stg_lake__report_metrics"] == "staging"
     repo = graphql(port, AUTOMATION_QUERY)["data"]["repositoriesOrError"]["nodes"][0]
     assert {s["name"] for s in repo["sensors"]} == {"new_reports_sensor"}
-    assert {s["name"] for s in repo["schedules"]} == {"reporting_season_schedule"}
+    assert {s["name"] for s in repo["schedules"]} == {"reporting_season_watch", "reporting_season_schedule"}
     assert "build_warehouse" in {j["name"] for j in repo["jobs"]}
     checks = graphql(port, CHECKS_QUERY)["data"]["assetNodeOrError"]["assetChecksOrError"]["checks"]
     quote_check = {c["name"]: c["description"] for c in checks}["assert_quotes_match_report_text"]
@@ -219,3 +219,27 @@ def test_screenshots_of_the_catalogue_and_a_mart(dagster_dev, tmp_path):
     assert "Passed" in checks
     for png in shots.values():
         assert png.stat().st_size > 20_000, png
+
+
+SEASON_QUERY = """{ repositoriesOrError { ... on RepositoryConnection { nodes {
+  sensors { name minIntervalSeconds targets { pipelineName } sensorState { status } }
+  schedules { name pipelineName cronSchedule executionTimezone scheduleState { status } } } } } }"""
+
+
+@pytest.mark.slow
+def test_the_inbox_sensor_and_the_season_schedules_are_in_the_ui(dagster_dev):
+    """What the UI's Automation page lists, through the webserver's GraphQL API: the inbox sensor
+    running, the reporting-season schedules stopped until turned on, with their cron and zone."""
+    port, proc, log = dagster_dev
+    wait_for_assets(port, proc, log)
+    repo = graphql(port, SEASON_QUERY)["data"]["repositoriesOrError"]["nodes"][0]
+    sensors = {s["name"]: s for s in repo["sensors"]}
+    sensor = sensors["new_reports_sensor"]
+    assert sensor["sensorState"]["status"] == "RUNNING"
+    assert [t["pipelineName"] for t in sensor["targets"]] == ["build_warehouse"]
+    schedules = {s["name"]: s for s in repo["schedules"]}
+    assert {name: (s["pipelineName"], s["cronSchedule"], s["executionTimezone"], s["scheduleState"]["status"])
+            for name, s in schedules.items()} == {
+        "reporting_season_watch": ("watch_publications", "0 2 * 1-4 *", "Asia/Shanghai", "STOPPED"),
+        "reporting_season_schedule": ("build_warehouse", "0 3 * 1-4 *", "Asia/Shanghai", "STOPPED"),
+    }

@@ -44,7 +44,7 @@ def test_dbt_tests_are_asset_checks():
 
 def test_automation_is_defined():
     assert defs.resolve_sensor_def("new_reports_sensor").job_name == "build_warehouse"
-    assert defs.resolve_schedule_def("reporting_season_schedule").cron_schedule == "0 3 * 2-4 *"
+    assert defs.resolve_schedule_def("reporting_season_schedule").cron_schedule == "0 3 * 1-4 *"
 
 
 def test_descriptions_are_words_not_code():

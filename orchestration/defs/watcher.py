@@ -3,7 +3,8 @@ input folder. The work is orchestration.watcher's; this module only wires it to 
 
 Not part of build_warehouse: materialize `watched_reports` (or launch the
 `watch_publications` job) to fetch; new files in the input folder then start a build
-through new_reports_sensor.
+through new_reports_sensor. Through reporting season the schedule reporting_season_watch
+(orchestration.defs.automation; off until turned on in the UI) runs the job every day.
 """
 
 from pathlib import Path

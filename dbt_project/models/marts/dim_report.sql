@@ -28,8 +28,12 @@ select
     raw.size_bytes,
     length(r.text) as text_chars,
     coalesce(f.facts, 0) as facts,
+    src.source_url,
+    src.listing_url,
+    src.fetched_at,
     r.text
 from {{ ref('stg_lake__parsed_reports') }} as r
 left join {{ ref('stg_lake__raw_reports') }} as raw using (report_id)
 left join {{ ref('int_regions__by_code') }} as g on r.admin_code = g.admin_code
 left join fact_counts as f using (report_id)
+left join {{ ref('stg_lake__report_sources') }} as src using (report_id)
