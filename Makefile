@@ -9,7 +9,7 @@ MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds dbt_project/tests -type f) \
 	dbt_project/dbt_project.yml dbt_project/profiles.yml
 
-.PHONY: warehouse test dev app sql lint bench setup clean
+.PHONY: warehouse test dev app sql lint bench bench-scale setup clean
 
 warehouse: $(MANIFEST)  ## build warehouse/fazhi.duckdb from the reports in seeds/ (or $FAZHI_INPUT_DIR)
 	$(BIN)/fazhi build
@@ -32,6 +32,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)  ## throughput and memory figures, see benchmarks/README.md
 	$(BIN)/python benchmarks/pipeline.py
+
+bench-scale: $(MANIFEST)  ## whole-pipeline figures on generated reports (1k, 10k; FULL=1 adds 100k), see benchmarks/README.md
+	$(BIN)/python benchmarks/scale.py $(if $(FULL),--full)
 
 setup: $(MANIFEST)
 
