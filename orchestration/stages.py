@@ -135,7 +135,7 @@ def load_raw(input_dir: Path, lake_dir: Path, workers: Workers = Workers()) -> S
     table, version, stats = "raw_reports", stage_version("read"), StageStats()
     schema = MANIFESTS[table]
     old = lake.read_current(lake_dir, table, schema)
-    files, real = _look(input_dir)
+    files, real = look(input_dir)
     # Reused: same path, size, modification time and reader. A duplicate (same bytes as a file
     # whose text is stored) is reused while that file is; when it leaves, the duplicate is read.
     unchanged = old.filter(pl.col("version") == version).join(files, on=["path", "size", "mtime_ns"], how="semi")
@@ -265,7 +265,7 @@ def _current(lake_dir: Path, table: str) -> pl.DataFrame:
     return manifest.filter(pl.col("status") == OK).select("report_id", "path")
 
 
-def _look(input_dir: Path) -> tuple[pl.DataFrame, dict[str, str]]:
+def look(input_dir: Path) -> tuple[pl.DataFrame, dict[str, str]]:
     """Every file below the folder with its size and modification time (None when it cannot
     be looked at: a broken link, a file gone since listing; those are always read again)."""
     rows, real = [], {}

@@ -64,7 +64,7 @@ def write_lake(lake_dir):
                 report_id=report_id, file=f"{n}.txt", domain=domain, measure=measure, kind=kind,
                 value=value, unit=unit, approx=False, year=fact_year, scope=scope,
                 quote=text[start:start + 3], start=start, end=start + 3, section_id=None,
-                outline_part=part, rule="fixture"))
+                outline_part=part, rule="fixture", domain_source="sentence", year_source="sentence"))
     lake.replace_table(lake_dir, "raw_reports", raw)
     lake.replace_table(lake_dir, "parsed_reports", parsed)
     lake.replace_table(lake_dir, "report_metrics", metrics)

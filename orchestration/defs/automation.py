@@ -44,8 +44,8 @@ def input_fingerprint() -> str:
 def pending_changes(input_dir, lake_dir) -> dict[str, int]:
     """The files below the input folder against what the last build read (the raw_reports
     manifest: path, size, modification time), as the build will compare them."""
-    # stages._look is the build's own listing, so the counts are what the run will process.
-    files, _ = stages._look(input_dir)
+    # stages.look is the build's own listing, so the counts are what the run will process.
+    files, _ = stages.look(input_dir)
     built = lake.read_current(lake_dir, "raw_reports", stages.MANIFESTS["raw_reports"]).select(
         "path", "size", "mtime_ns")
     same = files.join(built, on=["path", "size", "mtime_ns"], how="semi").height
