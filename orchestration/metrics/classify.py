@@ -408,8 +408,11 @@ class _Sentence:
             first = next(d for d in self._works if d.clause == w.clause)
             if first is not w and first.rule != "cue" or first is w and not own:
                 return settle(OTHER, "subset")  # 其中涉企纠纷401件、调解成功率100%: about the subset
-        elif self._works[0] is not w and self._works[0].measure == OTHER and self._opens_subset(self.s):
-            return settle(OTHER, "subset")  # 其中,中院收案1577件,审结1561件: the sentence is about a part
+        elif (self._works[0] is not w and self._works[0].measure == OTHER and self._opens_subset(self.s)
+              and w.domain == self._works[0].domain and w.domain_source != "clause"):
+            # 其中,中院收案1577件,审结1561件: the sentence is about a part (but not a later number that
+            # names its own domain: 其中,行政复议案件45件,行政诉讼案件30件,败诉2件)
+            return settle(OTHER, "subset")
         if own:
             objects = self.ix.object_cues.get(w.domain, set())
             verbs = [c for c in own if self.text[c.start:c.end] not in objects]

@@ -90,14 +90,20 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
     subset = re.compile(alternation(vocab.words("subset")))
     facts, seen = [], {}  # seen: a fact's key -> the sentence it was first stated in
     # Measures a report states once per year and scope (measures.csv single_total): the first count
-    # stated is the total, a smaller one in a later sentence (a campaign's, a sector's) a part of it.
+    # stated in a section is the total, a smaller one in a later sentence of it (a campaign's) a part
+    # of it; not a count over years (累计, 以来), nor a later count that names its own body (系统, 局).
+    cumulative, own_body = rx("cumulative"), rx("own_body")
     grand: dict[tuple, tuple[float, int]] = {}
+    grand_section: int | None = None  # the section `grand` holds the totals of
     parted: tuple | None = None  # (sentence start, domain, measure) of the last count made a part
     for start, end, paragraph in clauses.sentences(text):
         if paragraph != ctx.paragraph:
             ctx.paragraph, ctx.subject, ctx.subject_domain, ctx.paragraph_year = paragraph, None, None, None
             ctx.last_measures, ctx.paragraph_domain = {}, None
             totals: dict[tuple, tuple[float, int]] = {}
+        section = report.section_at(start)
+        if (section.section_id if section else None) != grand_section:
+            grand, grand_section = {}, section.section_id if section else None
         inside = quantities[bisect_left(starts, start):bisect_left(starts, end)]
         for f in classify_sentence(text, (start, end), inside, vocab, ctx):
             if f.measure != OTHER and f.kind == "value" and f.unit not in _RATES:
@@ -110,9 +116,13 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
                 elif total is None or f.value >= total:
                     totals[series] = (f.value, f.quote[1])
                 if f.measure != OTHER and (f.domain, f.measure) in vocab.single_totals:
-                    first, said = grand.setdefault(series, (f.value, start))
+                    first, said = grand.get(series, (None, start))
+                    if first is None:
+                        if f.year is not None and not cumulative.search(text, start, f.quote[1]):
+                            grand[series] = (f.value, start)
                     # (a list of bodies in one sentence, A办结案件10宗、B办结案件3宗, is no such part)
-                    if f.value < first and said != start and not _restated(f.value, first):
+                    elif (f.value < first and said != start and not _restated(f.value, first)
+                          and not own_body.search(text, start, f.quote[0])):
                         parted = (start, f.domain, f.measure)
                         f = replace(f, measure=OTHER, rule=f"part-of-total/{f.rule}")
             elif f.kind == "change" and parted == (start, f.domain, f.measure):

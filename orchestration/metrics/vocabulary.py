@@ -6,7 +6,8 @@ row there, never a code change.
 - domains.csv: domain -> cue words that put a clause in the domain
 - measures.csv: (domain, measure) -> usual unit and cue words; the `other` row's cues force `other`;
   single_total: true where a report states one total of the measure per year and scope, so that a later,
-  smaller count of it (a campaign's, a sector's, a kind of penalty's) is a part of that total
+  smaller count of it in the same section (a campaign's, a kind of penalty's) is a part of that total,
+  unless that total is cumulative (累计, 以来) or the later count names its own body (系统, 局)
 - units.csv: measure word -> unit and scale (万元 -> yuan x 10000)
 - qualifiers.csv: grammar words by role (approx_before, approx_inner, approx_after, change (value = sign),
   target (value = verb / bound / noun: how far it reaches), target_link (words between a target and its

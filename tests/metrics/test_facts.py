@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 
+import pytest
+
 from orchestration import settings
 from orchestration.metrics.facts import extract_facts
 from orchestration.metrics.vocabulary import tokenizer, vocabulary
@@ -251,4 +253,54 @@ def test_a_rate_gives_the_paragraph_its_domain_for_the_next_sentence():
     text = "全年行政复议直接纠错率为10.5%。以调解、和解等方式结案300件。"
     assert [(f.domain, f.measure, f.value, f.domain_source) for f in extract_facts(report(text))] == [
         ("reconsideration", "correction_rate", 10.5, "clause"), ("reconsideration", "cases_mediated", 300, "paragraph"),
+    ]
+
+
+# Ordinary report phrasings that rules fitted to single dev sentences once got wrong: each must keep
+# the facts named (domain, measure, value), whatever else the sentence gives.
+PHRASINGS = [
+    ("2023年,我局被提起行政诉讼12件,被申请行政复议5件,均未败诉。",
+     [("litigation", "cases", 12)]),
+    ("全年区政府被提起行政诉讼案件45件,审结40件,败诉2件。",
+     [("litigation", "cases", 45), ("litigation", "cases_closed", 40), ("litigation", "cases_lost", 2)]),
+    ("全区开展涉企行政复议专项行动,全年共受理行政复议案件300件,审结280件,纠错25件。",
+     [("reconsideration", "cases_accepted", 300), ("reconsideration", "cases_closed", 280),
+      ("reconsideration", "cases_corrected", 25)]),
+    ("全年共办理行政复议案件200件,其中涉企案件50件,审结190件,纠错20件。",
+     [("reconsideration", "cases_closed", 190), ("reconsideration", "cases_corrected", 20)]),
+    ("全年全市法院审结行政非诉审查案件300件;受理一般行政诉讼案件1200件,审结1100件。",
+     [("litigation", "cases", 1200), ("litigation", "cases_closed", 1100)]),
+    ("全年共发生行政诉讼案件45件,其中2件进入二审程序,败诉2件,行政机关负责人出庭率100%。",
+     [("litigation", "cases", 45), ("litigation", "cases_lost", 2), ("litigation", "head_appearance_rate", 100)]),
+    ("积极配合法院办理非诉执行案件20件,全年全县行政应诉案件50件,败诉3件。",
+     [("litigation", "cases", 50), ("litigation", "cases_lost", 3)]),
+    ("全年查办“铁拳”行动案件300件,全年共查处各类违法案件5000件。",
+     [("enforcement", "penalty_cases", 5000)]),
+    ("全年共对制定的规范性文件12件全部进行合法性审查。", [("normative_documents", "reviewed", 12)]),
+    ("党的十八大以来累计查处各类违法案件8000件。2023年全县查处各类违法案件1500件,罚没款300万元。",
+     [("enforcement", "penalty_cases", 1500)]),
+    ("全年查处各类违法案件1500件,罚没款300万元。全县城管执法系统查处违法案件600件,罚款80万元。",
+     [("enforcement", "penalty_cases", 600), ("enforcement", "fine_amount", 800000)]),
+    ("全年共办理各类行政争议案件75件。其中,行政复议案件45件,行政诉讼案件30件,败诉2件。",
+     [("litigation", "cases", 30), ("litigation", "cases_lost", 2)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PHRASINGS, ids=[f"phrasing{i}" for i in range(len(PHRASINGS))])
+def test_ordinary_phrasings_keep_their_measures(text, expected):
+    text = "某县人民政府关于2023年度法治政府建设情况的报告\n" + text
+    got = [(f.domain, f.measure, f.value) for f in extract_facts(report(text)) if f.kind == "value"]
+    for fact in expected:
+        assert fact in got, got
+
+
+def test_a_smaller_count_of_a_single_total_in_a_later_section_is_no_part():
+    text = "一、执法\n全年查处各类违法案件1500件。\n二、普法\n查处网络谣言等案件10余件。"
+    later = text.index("二、")
+    sections = [
+        Section(0, None, 1, "一", "执法", 0, later, "achievements"),
+        Section(1, None, 1, "二", "普法", later, len(text), "achievements"),
+    ]
+    assert [(f.measure, f.value) for f in extract_facts(report(text, sections=sections))] == [
+        ("penalty_cases", 1500), ("penalty_cases", 10),
     ]
