@@ -251,6 +251,8 @@ class _Sentence:
                 continue
             if w.older:
                 w.measure, w.rule = OTHER, "older-baseline"
+            if w.kind == "value" and (w.unit or w.q.unit) == "percent" and w.q.value > 100:
+                continue  # no rate is above 100%: an increase whose change word was not reached, never a value
             self._year(w, pairs.get(id(w)))
             # A number for a year still to come, in a sentence that sets goals, is a goal (a report
             # published in 2024 may well give 2024年1-3月 results).
@@ -394,7 +396,10 @@ class _Sentence:
             first = pair[2]
             if first is not w:
                 w.kind, w.sign, w.older = first.kind, first.sign, first.older
-            ref = pair[3].measure
+            count = pair[3]
+            if count.domain and count.measure:  # 行政复议…120件、行政诉讼…80件,同比分别增长20%和15%: each its count's domain
+                w.domain, w.domain_source = count.domain, count.domain_source
+            ref = count.measure
             return settle(ref if ref and fits(ref) else OTHER, "pair-change")
         if pair and pair[0]:
             return settle(pair[0] if fits(pair[0]) else OTHER, "pair")
@@ -585,6 +590,13 @@ class _Sentence:
         for ci, (a, b) in enumerate(self.clause_spans):
             marker = self.ix.role("respectively").find(self.text, a, b)
             if not marker:
+                # 案件11316宗,案值2.22亿元,同比增长8.47%和276.25%: rates joined by 和/、 after one change
+                # word are paired with the counts before them as if 分别 stood there
+                rates = [w for w in works if w.clause == ci and w.q.unit in ("percent", "percentage_point")]
+                joined = len(rates) >= 2 and all(
+                    rx("list_joint").fullmatch(self.text, x.q.end, y.q.start) for x, y in zip(rates[:-1], rates[1:], strict=True))
+                if joined:
+                    pairs.update(self._changes_of_counts(works, ci, rates, []))
                 continue
             p = marker[0].start
             listed = [w for w in works if w.clause == ci and w.q.start > p]
@@ -606,23 +618,31 @@ class _Sentence:
                 objects = self.ix.object_cues.get(listed[0].domain, set())
                 verbs = [c for c in cues if self.text[c.start:c.end] not in objects]
                 measures = [c.label for c in (cues if len(cues) == len(listed) else verbs)]
-            # 受理…69件,结案61件,同比分别上升76.9%和60.5%: changes of the counts before, in order
-            rates = ("percent", "percentage_point")
-            parens = [(s, e) for s, e, k in self.marks if k == "("]
-            before = [x for x in works if x.clause < ci and not any(s < x.q.start < e for s, e in parens)]
-            counts = before[-len(listed):]
-            follows = (
-                not measures and all(x.q.unit in rates for x in listed) and len(counts) == len(listed)
-                and all(x.q.unit not in rates and x.q.word for x in counts) and self._kind_word(listed[0]) is not None
-            )
+            counts = self._counts_before(works, ci, listed, measures)
             for k, w in enumerate(listed):
                 pairs[id(w)] = (
                     measures[k] if len(measures) == len(listed) else None,
                     years[k] if len(years) == len(listed) else None,
                     listed[0],
-                    counts[k] if follows else None,
+                    counts[k] if counts else None,
                 )
         return pairs
+
+    def _counts_before(self, works: list[_Work], ci: int, listed: list[_Work], measures: list[str]) -> list[_Work]:
+        """受理…69件,结案61件,同比分别上升76.9%和60.5%: changes of the counts before, in order (or none)."""
+        rates = ("percent", "percentage_point")
+        parens = [(s, e) for s, e, k in self.marks if k == "("]
+        before = [x for x in works if x.clause < ci and not any(s < x.q.start < e for s, e in parens)]
+        counts = before[-len(listed):]
+        follows = (
+            not measures and all(x.q.unit in rates for x in listed) and len(counts) == len(listed)
+            and all(x.q.unit not in rates and x.q.word for x in counts) and self._kind_word(listed[0]) is not None
+        )
+        return counts if follows else []
+
+    def _changes_of_counts(self, works: list[_Work], ci: int, listed: list[_Work], measures: list[str]) -> dict[int, tuple]:
+        counts = self._counts_before(works, ci, listed, measures)
+        return {id(w): (None, None, listed[0], counts[k]) for k, w in enumerate(listed)} if counts else {}
 
     # -- kind and year ----------------------------------------------------------------------------
 
@@ -655,6 +675,10 @@ class _Sentence:
             w.kind, w.sign = "change", int(self.vocab.words("change")[self.text[cue.start:cue.end]])
             w.older = self._older_baseline(w, cue.start)
             return
+        listed = self._listed_change(w)
+        if listed is not None:
+            w.kind, (w.sign, w.older) = "change", listed
+            return
         w.baseline, year, source = baseline_where(self.text[za:stop], self.ctx.report_year)
         if w.baseline:  # 较2022年的 names its year; 较上年 is the report year minus one
             w.year, w.year_source = year, source
@@ -666,6 +690,26 @@ class _Sentence:
             stated = self.years.stated(self.clause_spans, w.clause, w.q.start)
             past = stated and self.ctx.report_year and stated <= self.ctx.report_year
             w.kind = "value" if past else "target"
+
+    def _listed_change(self, w: _Work) -> tuple[int, bool] | None:
+        """A rate a change word reaches through a list is a change too: joined to a change by 和 or 、
+        (同比增长8.47%和276.25%), or listed by 分别为 right after a change word (增长较快,分别为507.7%、
+        245.8%; 增幅分别为15%). Gives the sign and whether the baseline is an older period."""
+        if w.q.unit not in ("percent", "percentage_point"):
+            return None
+        k = next(i for i, x in enumerate(self._works) if x is w)
+        prev = self._works[k - 1] if k else None
+        if (prev and prev.kind == "change" and prev.clause == w.clause and prev.q.unit == w.q.unit
+                and rx("list_joint").fullmatch(self.text, prev.q.end, w.q.start)):
+            return prev.sign, prev.older
+        lead = rx("respectively_after_change").search(self.text, self.s, w.zone[1])
+        if lead is None or lead.start() < self.s:
+            return None
+        stop = self._strip_particles(self.s, lead.start())
+        cue = next((c for c in self.ix.role("change").find(self.text, self.s, stop) if c.end == stop), None)
+        if cue is None:
+            return None
+        return int(self.vocab.words("change")[self.text[cue.start:cue.end]]), self._older_baseline(w, cue.start)
 
     def _governs(self, t: Cue, w: _Work) -> bool:
         """A target word sets the number only when it takes it. A bound or a noun (控制在15%, 不低于95%,

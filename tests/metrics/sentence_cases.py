@@ -240,4 +240,18 @@ CASES: list[tuple[str, list[str]]] = [
     ("全年实施行政强制措施36件。", ["enforcement.coercive_measures 36 case"]),
     ("全县现有专职人民调解员48人。", ["mediation.mediators 48 person"]),
     ("全年行政诉讼案件撤诉率为12.3%。", ["litigation.withdrawal_rate 12.3 percent"]),
+    # -- rates a change word reaches through a list: changes, never values ----------------------------
+    ("全年办理行政复议案件120件、行政诉讼案件80件，同比分别增长20%和15%。",
+     ["reconsideration.cases_accepted 120 case", "litigation.cases 80 case",
+      "reconsideration.cases_accepted 20 percent change", "litigation.cases 15 percent change"]),
+    ("全年审结行政复议案件120件，罚没款300万元，同比增长20%和150%。",
+     ["reconsideration.cases_closed 120 case", "enforcement.fine_amount 3000000 yuan",
+      "reconsideration.cases_closed 20 percent change", "enforcement.fine_amount 150 percent change"]),
+    ("全年行政诉讼案件中，两类案件增长较快，分别为150%、120%。",
+     ["litigation.other 150 percent change", "litigation.other 120 percent change"]),
+    ("全年受理行政复议案件120件，增幅分别为150%、120%。",
+     ["reconsideration.cases_accepted 120 case", "reconsideration.cases_accepted 150 percent change",
+      "reconsideration.cases_accepted 120 percent change"]),
+    ("全年行政复议纠错率为12%和调撤率35%。",
+     ["reconsideration.correction_rate 12 percent", "reconsideration.mediation_withdrawal_rate 35 percent"]),
 ]

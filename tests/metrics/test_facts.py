@@ -304,3 +304,15 @@ def test_a_smaller_count_of_a_single_total_in_a_later_section_is_no_part():
     assert [(f.measure, f.value) for f in extract_facts(report(text, sections=sections))] == [
         ("penalty_cases", 1500), ("penalty_cases", 10),
     ]
+
+
+@pytest.mark.parametrize("text", [
+    "全年行政诉讼案件总量持续增长，其中两类案件增长较快，分别为507.7%、245.8%。",
+    "全年共办结行政处罚案件11316件，罚没款2.22亿元，同比增长8.47%和276.25%。",
+    "全年受理行政复议案件120件，同比上升150%。",
+    "全年行政复议案件达到上年的250%。",
+])
+def test_no_percent_value_above_one_hundred(text):
+    facts = extract_facts(report(text))
+    assert not [f for f in facts if f.kind == "value" and f.unit == "percent" and f.value > 100]
+    assert all(f.kind == "change" for f in facts if f.unit == "percent" and f.value > 100)
