@@ -131,11 +131,13 @@ def read_rows(lake_dir: Path, table: str, batch_rows: int = 256, only: set[str] 
             wanted = only if wanted is None else wanted & only
         if wanted is not None and not wanted:
             continue
+        # Built once per file, not per batch: at 100k reports the set is large.
+        keep = None if wanted is None else pl.Series(list(wanted), dtype=pl.String)
         parquet = pq.ParquetFile(path)
         for batch in parquet.iter_batches(batch_size=batch_rows):
             frame = pl.from_arrow(batch)
-            if wanted is not None:
-                frame = frame.filter(pl.col("report_id").is_in(list(wanted)))
+            if keep is not None:
+                frame = frame.filter(pl.col("report_id").is_in(keep))
             yield from frame.iter_rows(named=True)
 
 
