@@ -1,18 +1,9 @@
 -- sqlfluff:templater:jinja:context:run_query:none
 {#- The lake table is absent in a lake written before the watcher existed, or by hand:
-    then this model is empty, with its columns.
-    run_query looks for the manifest when dbt builds (sqlfluff, which lints
-    without dbt, is given a name that is no function by the first line). -#}
+    then this model is empty, with its columns (macro lake_table_present). -#}
 {%- set declared = source('lake', 'report_sources') -%}
-{%- set lake_dir = env_var('FAZHI_LAKE_DIR', '../warehouse/lake') -%}
-{%- set current = (lake_dir ~ '/_current/report_sources.parquet') | replace("'", "''") -%}
-{%- set present = namespace(value=false) -%}
-{%- if execute and run_query is callable -%}
-    {%- set found = run_query("select count(*) from glob('" ~ current ~ "')") -%}
-    {%- set present.value = found.columns[0].values()[0] > 0 -%}
-{%- endif -%}
 
-{% if present.value %}
+{% if lake_table_present('report_sources') %}
     select
         report_id,
         path,

@@ -1,17 +1,9 @@
 -- sqlfluff:templater:jinja:context:run_query:none
-{#- Absent in a lake written before the watcher existed, or by hand: then empty, with its columns.
-    run_query looks for the manifest when dbt builds (sqlfluff, which lints
-    without dbt, is given a name that is no function by the first line). -#}
+{#- Absent in a lake written before the watcher existed, or by hand: then empty, with its
+    columns (macro lake_table_present). -#}
 {%- set declared = source('lake', 'superseded_report_metrics') -%}
-{%- set lake_dir = env_var('FAZHI_LAKE_DIR', '../warehouse/lake') -%}
-{%- set current = (lake_dir ~ '/_current/superseded_report_metrics.parquet') | replace("'", "''") -%}
-{%- set present = namespace(value=false) -%}
-{%- if execute and run_query is callable -%}
-    {%- set found = run_query("select count(*) from glob('" ~ current ~ "')") -%}
-    {%- set present.value = found.columns[0].values()[0] > 0 -%}
-{%- endif -%}
 
-{% if present.value %}
+{% if lake_table_present('superseded_report_metrics') %}
     select
         report_id,
         domain,
