@@ -10,11 +10,11 @@ to the number), verbs before object words, whose unit fits the number's (`cue-un
 paired by 分别; `same-item`, 从2019年27%降至2023年3.92%;
 `change` / `baseline`, the measure of the number they compare with; `pending`, 开展专项清理…梳理出规范性
 文件84件; `parallel`, 政府规范性文件1件、部门规范性文件4件; `zero`, 未有败诉案件. Anything else is
-`other` (`no-cue`, `subset` for 其中/含 parts, `older-baseline` for a change
-against a period other than the previous year, 比2020年提高, which is no year-on-year change). A wrong number costs more
-than a missing one, so every doubt ends in `other`. Before any of these steps the grammar file
-(data/patterns.yaml) is asked: a pattern that holds decides the measure (`cue-after`, 对7个文件进行合法性
-审查, and `enumeration`, 等10项, were steps here and are pattern rows now).
+`other` (`no-cue`, `subset` for 其中/含 parts). A wrong number costs more than a missing one, so every
+doubt ends in `other`. Before any of these steps the grammar file (data/patterns.yaml) is asked: a
+pattern that holds decides the measure. Rows that were steps here: `cue-after` (对7个文件进行合法性审查),
+`enumeration` (等10项), `older-baseline` (a change against a period other than the previous year, 比2020年
+提高, is no year-on-year change: the engine reads the baseline, the row says it makes the change other).
 
 Each fact says where its domain and its year came from (SOURCES): `clause` (a word in the number's own
 clause), `sentence` (another clause of its sentence), `paragraph` (an earlier sentence of the paragraph:
@@ -249,8 +249,6 @@ class _Sentence:
             self._measure(w, done, pairs.get(id(w)), subset)
             if w.measure is None:
                 continue
-            if w.older:
-                w.measure, w.rule = OTHER, "older-baseline"
             if w.kind == "value" and (w.unit or w.q.unit) == "percent" and w.q.value > 100:
                 continue  # no rate is above 100%: an increase whose change word was not reached, never a value
             self._year(w, pairs.get(id(w)))
@@ -456,12 +454,17 @@ class _Sentence:
     def _pattern(self, w: _Work, done: list[_Work], bare: bool = True) -> pt.Match | None:
         """The grammar file's verdict on a number, if a pattern holds for it (its domain may change)."""
         a, b = self.clause_spans[w.clause]
-        spans = {"item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
-        previous = done[-1].rule if done else None
+        spans = {"zone": (w.zone[0], b), "item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
         brackets = [(s, e) for s, e, k in self.marks if k == "("]
-        hit = pt.match(
-            pt.patterns(), self.text, spans, (w.q.start, w.q.end), w.domain, w.q.unit, previous, bare, brackets, w.q.approx
+        leads = {}
+        for within, first in (("clause", next(d for d in self._works if d.clause == w.clause)), ("sentence", self._works[0])):
+            if first is not w:
+                leads[within] = pt.Lead(first.rule, first.measure, first.domain)
+        number = pt.Number(
+            w.q.start, w.q.end, w.domain, w.q.unit, value=w.q.value, kind=w.kind, approx=w.q.approx, bare=bare,
+            older=w.older, domain_source=w.domain_source, previous_rule=done[-1].rule if done else None, leads=leads,
         )
+        hit = pt.match(pt.patterns(), self.text, spans, number, brackets)
         if hit is None:
             return None
         if hit.pattern.assigns["measure"] == "@cue" and hit.cue() not in self.vocab.measure_cues.get(w.domain, {}):

@@ -16,12 +16,22 @@ The regexes may use macros filled from the vocabulary seeds, so no Chinese word 
 
 What a pattern assigns:
   (conditions) domains: the domains the number may have so far, `none` for a sentence naming none;
-              units: its units; follows: the patterns that gave the sentence's previous number;
+              units: its units; kinds: its kind so far (value, change, target);
+              follows: the patterns that gave the sentence's previous number;
               bare: true for a number with no measure word of its domain before it;
-              approx: true (false) for a number that is (is not) qualified as approximate (超过40件)
+              approx: true (false) for a number that is (is not) qualified as approximate (超过40件);
+              older: true for a change measured against a period other than the previous year
+              (比2020年提高: years.py reads the baseline); above: a value the number exceeds;
+              domain_from: where its domain came from (classify.SOURCES: clause, sentence…);
+              lead: the first number of the number's clause (or `within: sentence`), when it is
+              not the number itself: `rule_not` (its rule is none of these), `measure` (it has
+              this measure), `same_domain: true` (it has the number's domain)
+  within:  the span `before` reads back over: item, clause, sentence, or zone (the number's own
+           words: its list item, or from the previous number on); a list means any of them
   domain:  a domain id, or `paragraph` (the domain of the last count in the paragraph, else the
            domain the number already has)
-  measure: a measure id, `other`, `previous` (the measure a `cue` group names, as in a share after
+  measure: a measure id, `other`, `none` (no fact at all: the number states no measure, as a
+           rate above 100% stated as a value), `previous` (the measure a `cue` group names, as in a share after
            the part, 占收到申请总数的1%; else the last total or sibling part of the domain in the
            sentence, else in the paragraph: a part scoped to a body repeats the measure of the total
            it breaks down), or
@@ -44,7 +54,9 @@ import yaml
 from orchestration.metrics.vocabulary import Vocabulary, alternation, vocabulary
 
 PATTERN_FILE = Path(__file__).parent / "data" / "patterns.yaml"
-WITHIN = ("item", "clause", "sentence")
+WITHIN = ("zone", "item", "clause", "sentence")
+KINDS = ("value", "change", "target")
+DROP = "none"  # `measure: none`: the number gives no fact
 NO_DOMAIN = "none"  # in `domains`: a number whose sentence names no domain
 _MACRO = re.compile(r"\{([A-Z]+)(?::([\w.]+))?\}")
 _HAN = r"[\u4e00-\u9fff]"
@@ -58,7 +70,7 @@ class Pattern:
     before: re.Pattern | None
     after: re.Pattern | None
     sentence: re.Pattern | None
-    within: str
+    within: tuple[str, ...]
     domains: frozenset[str]
     units: frozenset[str]
     assigns: dict[str, str]
@@ -66,9 +78,41 @@ class Pattern:
     follows: frozenset[str] = frozenset()  # the sentence's previous number must come from one of these
     bare: bool = False  # only for a number with no measure word of its domain before it
     approx: bool | None = None  # only for a number that is (True) or is not (False) approximate
+    kinds: frozenset[str] = frozenset()
+    older: bool | None = None  # only for a change against an older period (True) or not (False)
+    above: float | None = None  # only for a number above this value
+    domain_from: frozenset[str] = frozenset()
+    lead: dict | None = None  # conditions on the first number of the clause (or sentence)
     description: str = ""
     examples: list[dict] = field(default_factory=list, compare=False)
     counterexamples: list[str] = field(default_factory=list, compare=False)
+
+
+@dataclass(frozen=True)
+class Lead:
+    """The first number of a clause or sentence, as already read."""
+
+    rule: str
+    measure: str | None
+    domain: str | None
+
+
+@dataclass(frozen=True)
+class Number:
+    """What is known of a number when the patterns are asked."""
+
+    start: int
+    end: int
+    domain: str | None
+    unit: str
+    value: float = 0.0
+    kind: str = "value"
+    approx: bool = False
+    bare: bool = True  # no measure word of its domain before it
+    older: bool = False  # a change against a period other than the previous year
+    domain_source: str | None = None
+    previous_rule: str | None = None  # the rule of the sentence's previous number
+    leads: dict[str, Lead] = field(default_factory=dict)  # "clause" / "sentence": its first number
 
 
 @dataclass(frozen=True)
@@ -132,7 +176,7 @@ class _StrictLoader(yaml.SafeLoader):
 def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
     rows = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 (a safe loader)
     patterns, ids = [], set()
-    measures = {m for _, m in vocab.measure_units} | {"other", "previous", "@cue"}
+    measures = {m for _, m in vocab.measure_units} | {"other", DROP, "previous", "@cue"}
     domains = {d for d, _ in vocab.measure_units}
     for row in rows:
         pid = row["id"]
@@ -145,8 +189,15 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
         if assigns.get("domain") not in (None, "paragraph", *domains):
             raise ValueError(f"pattern {pid}: unknown domain {assigns.get('domain')!r}")
         within = row.get("within", "item")
-        if within not in WITHIN:
-            raise ValueError(f"pattern {pid}: within must be one of {WITHIN}")
+        within = tuple(within) if isinstance(within, list) else (within,)
+        if not within or any(w not in WITHIN for w in within):
+            raise ValueError(f"pattern {pid}: within must be one of {WITHIN}, or a list of them")
+        if any(k not in KINDS for k in row.get("kinds") or ()):
+            raise ValueError(f"pattern {pid}: kinds must be among {KINDS}")
+        lead = row.get("lead")
+        if lead is not None and (not set(lead) <= {"within", "rule_not", "measure", "same_domain"}
+                                 or lead.get("within", "clause") not in ("clause", "sentence")):
+            raise ValueError(f"pattern {pid}: unknown lead condition {lead!r}")
         if not row.get("examples"):
             raise ValueError(f"pattern {pid}: needs at least one example")
         before = row.get("before")
@@ -164,6 +215,11 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
                 follows=frozenset(row.get("follows") or ()),
                 bare=bool(row.get("bare")),
                 approx=row.get("approx"),
+                kinds=frozenset(row.get("kinds") or ()),
+                older=row.get("older"),
+                above=row.get("above"),
+                domain_from=frozenset(row.get("domain_from") or ()),
+                lead=lead,
                 description=row.get("description", ""),
                 after=_compile(row.get("after"), vocab),
                 sentence=_compile(row.get("sentence"), vocab),
@@ -197,32 +253,58 @@ def may_hold(p: Pattern, text: str, start: int, num: tuple[int, int]) -> bool:
     )
 
 
+def _lead_holds(cond: dict, n: Number) -> bool:
+    lead = n.leads.get(cond.get("within", "clause"))
+    if lead is None:  # the number is the first of its span
+        return False
+    if lead.rule in cond.get("rule_not", ()):
+        return False
+    if "measure" in cond and lead.measure != cond["measure"]:
+        return False
+    return not cond.get("same_domain") or lead.domain == n.domain
+
+
+def _holds(p: Pattern, n: Number) -> bool:
+    """The conditions on what is known of the number, before any regex is tried."""
+    return not (
+        (p.domains and (n.domain or NO_DOMAIN) not in p.domains)
+        or (p.units and n.unit not in p.units)
+        or (p.kinds and n.kind not in p.kinds)
+        or (p.follows and n.previous_rule not in p.follows)
+        or (p.bare and not n.bare)
+        or (p.approx is not None and p.approx != n.approx)
+        or (p.older is not None and p.older != n.older)
+        or (p.above is not None and not n.value > p.above)
+        or (p.domain_from and n.domain_source not in p.domain_from)
+        or (p.lead is not None and not _lead_holds(p.lead, n))
+    )
+
+
+def _before(p: Pattern, text: str, spans: dict[str, tuple[int, int]], start: int) -> re.Match | None:
+    for within in p.within:
+        a = spans[within][0]
+        while p.anchored and a < start and not ("\u4e00" <= text[a] <= "\u9fff" or text[a].isdigit()):
+            a += 1  # marks and spaces before the span's first word
+        m = p.before.fullmatch(text, a, start) if p.anchored else p.before.search(text, a, start)
+        if m is not None:
+            return m
+    return None
+
+
 def match(
-    found: list[Pattern], text: str, spans: dict[str, tuple[int, int]], num: tuple[int, int],
-    domain: str | None, unit: str, previous_rule: str | None = None, bare: bool = True,
-    brackets: list[tuple[int, int]] = (), approx: bool = False,
+    found: list[Pattern], text: str, spans: dict[str, tuple[int, int]], n: Number,
+    brackets: list[tuple[int, int]] = (),
 ) -> Match | None:
-    """The first pattern (by priority) that holds for a number at `num` = (start, end); `spans` gives
-    the item, clause and sentence around it as (start, end)."""
-    start, end = num
+    """The first pattern (by priority) that holds for the number `n`; `spans` gives the zone, item,
+    clause and sentence around it as (start, end)."""
+    start, end = n.start, n.end
     for p in found:
-        if p.domains and (domain or NO_DOMAIN) not in p.domains:
-            continue
-        if p.units and unit not in p.units:
-            continue
-        if p.follows and previous_rule not in p.follows:
-            continue
-        if p.bare and not bare:
-            continue
-        if p.approx is not None and p.approx != approx:
+        if not _holds(p, n):
             continue
         groups: dict[str, str] = {}
         after_end = None
         if p.before is not None:
-            a = spans[p.within][0]
-            while p.anchored and a < start and not ("\u4e00" <= text[a] <= "\u9fff" or text[a].isdigit()):
-                a += 1  # marks and spaces before the span's first word
-            m = p.before.fullmatch(text, a, start) if p.anchored else p.before.search(text, a, start)
+            m = _before(p, text, spans, start)
             if m is None:
                 continue
             groups.update({k: v for k, v in m.groupdict().items() if v})
