@@ -13,7 +13,8 @@ paired by 分别; `same-item`, 从2019年27%降至2023年3.92%;
 `other` (`no-cue`, `subset` for 其中/含 parts). A wrong number costs more than a missing one, so every
 doubt ends in `other`. Before any of these steps the grammar file (data/patterns.yaml) is asked: a
 pattern that holds decides the measure. Rows that were steps here: `cue-after` (对7个文件进行合法性审查),
-`enumeration` (等10项), `older-baseline` (a change against a period other than the previous year, 比2020年
+`enumeration` (等10项), `rate-above-100` (a rate above 100% stated as a value gives no fact),
+`older-baseline` (a change against a period other than the previous year, 比2020年
 提高, is no year-on-year change: the engine reads the baseline, the row says it makes the change other).
 
 Each fact says where its domain and its year came from (SOURCES): `clause` (a word in the number's own
@@ -249,8 +250,6 @@ class _Sentence:
             self._measure(w, done, pairs.get(id(w)), subset)
             if w.measure is None:
                 continue
-            if w.kind == "value" and (w.unit or w.q.unit) == "percent" and w.q.value > 100:
-                continue  # no rate is above 100%: an increase whose change word was not reached, never a value
             self._year(w, pairs.get(id(w)))
             # A number for a year still to come, in a sentence that sets goals, is a goal (a report
             # published in 2024 may well give 2024年1-3月 results).
@@ -372,6 +371,8 @@ class _Sentence:
         hit = self._pattern(w, done, bare=not own)
         if hit:
             a = hit.pattern.assigns
+            if a["measure"] == pt.DROP:  # the number states no measure at all: no fact
+                return settle(None, hit.pattern.id)
             if a.get("unit"):
                 w.unit, w.generic = a["unit"], False
             measure = a["measure"]

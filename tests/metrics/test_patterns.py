@@ -12,8 +12,9 @@ from orchestration.metrics.vocabulary import vocabulary
 from tests.metrics.test_sentences import as_tuple, facts_of, parse_expected
 
 PATTERNS = pt.patterns()
-EXAMPLES = [(p.id, ex["text"], ex["facts"]) for p in PATTERNS for ex in p.examples]
-COUNTER = [(p.id, text) for p in PATTERNS for text in p.counterexamples]
+EXAMPLES = [(p.id, ex["text"], ex["facts"], ex.get("dropped", [])) for p in PATTERNS for ex in p.examples]
+# A counterexample is a sentence, or {text, facts}: a sentence and facts it gives instead.
+COUNTER = [(p.id, c, []) if isinstance(c, str) else (p.id, c["text"], c["facts"]) for p in PATTERNS for c in p.counterexamples]
 
 
 def test_the_file_loads_and_every_pattern_has_examples():
@@ -30,8 +31,14 @@ def test_a_pattern_names_only_known_words(tmp_path):
         pt.load_patterns(bad, vocabulary())
 
 
-@pytest.mark.parametrize(("pid", "text", "expected"), EXAMPLES, ids=[f"{p}-{i}" for i, (p, *_) in enumerate(EXAMPLES)])
-def test_example(pid, text, expected):
+def test_a_pattern_that_drops_numbers_shows_which():
+    for p in PATTERNS:
+        if p.assigns["measure"] == pt.DROP:
+            assert all(ex.get("dropped") for ex in p.examples), p.id
+
+
+@pytest.mark.parametrize(("pid", "text", "expected", "dropped"), EXAMPLES, ids=[f"{p}-{i}" for i, (p, *_) in enumerate(EXAMPLES)])
+def test_example(pid, text, expected, dropped):
     facts = facts_of(text)
     produced = [as_tuple(f) for f in facts if f.rule == pid]
     assert sorted(produced, key=repr) == sorted(map(parse_expected, expected), key=repr), [
@@ -39,11 +46,17 @@ def test_example(pid, text, expected):
     ]
     for f in facts:
         assert text[f.start:f.end] == f.quote
+    for number in dropped:
+        assert number in text and not [f for f in facts if number in f.quote], number
 
 
-@pytest.mark.parametrize(("pid", "text"), COUNTER, ids=[f"{p}-not{i}" for i, (p, _) in enumerate(COUNTER)])
-def test_counterexample(pid, text):
-    assert not [f for f in facts_of(text) if f.rule == pid]
+@pytest.mark.parametrize(("pid", "text", "instead"), COUNTER, ids=[f"{p}-not{i}" for i, (p, *_) in enumerate(COUNTER)])
+def test_counterexample(pid, text, instead):
+    facts = facts_of(text)
+    assert not [f for f in facts if f.rule == pid]
+    produced = [as_tuple(f) for f in facts]
+    for spec in instead:
+        assert parse_expected(spec) in produced, [(as_tuple(f), f.rule) for f in facts]
 
 
 def test_a_key_given_twice_is_refused(tmp_path):
