@@ -10,12 +10,13 @@ to the number), verbs before object words, whose unit fits the number's (`cue-un
 paired by 分别; `same-item`, 从2019年27%降至2023年3.92%;
 `change` / `baseline`, the measure of the number they compare with; `pending`, 开展专项清理…梳理出规范性
 文件84件; `parallel`, 政府规范性文件1件、部门规范性文件4件; `zero`, 未有败诉案件. Anything else is
-`other` (`no-cue`, `subset` for 其中/含 parts). A wrong number costs more than a missing one, so every
+`other` (`no-cue`). A wrong number costs more than a missing one, so every
 doubt ends in `other`. Before any of these steps the grammar file (data/patterns.yaml) is asked: a
 pattern that holds decides the measure. Rows that were steps here: `cue-after` (对7个文件进行合法性审查),
 `enumeration` (等10项), `rate-above-100` (a rate above 100% stated as a value gives no fact),
 `older-baseline` (a change against a period other than the previous year, 比2020年
-提高, is no year-on-year change: the engine reads the baseline, the row says it makes the change other).
+提高, is no year-on-year change: the engine reads the baseline, the row says it makes the change other),
+`subset`, `subset-after-part` and `subset-sentence` (其中/含 parts of the total before them).
 
 Each fact says where its domain and its year came from (SOURCES): `clause` (a word in the number's own
 clause), `sentence` (another clause of its sentence), `paragraph` (an earlier sentence of the paragraph:
@@ -237,7 +238,6 @@ class _Sentence:
                 ctx.paragraph_year = opening
             return []
         pairs = self._pairs(self._works)
-        subset = self._subset_clauses()
         done: list[_Work] = []
         for w in self._works:
             if not (pairs.get(id(w)) and pairs[id(w)][2] is w and w.domain):
@@ -247,7 +247,7 @@ class _Sentence:
             if w.domain is None:
                 continue
             self._kind(w)
-            self._measure(w, done, pairs.get(id(w)), subset)
+            self._measure(w, done, pairs.get(id(w)))
             if w.measure is None:
                 continue
             self._year(w, pairs.get(id(w)))
@@ -345,7 +345,7 @@ class _Sentence:
 
     # -- measure ----------------------------------------------------------------------------------
 
-    def _measure(self, w: _Work, done: list[_Work], pair: tuple | None, subset: set[int]) -> None:
+    def _measure(self, w: _Work, done: list[_Work], pair: tuple | None) -> None:
         units = self.vocab.measure_units
         cues = self.measure_cues(w.domain)
         za, zb = w.zone
@@ -404,19 +404,6 @@ class _Sentence:
             return settle(pair[0] if fits(pair[0]) else OTHER, "pair")
         if pair and pair[2] is not w and pair[2].measure:  # 败诉率分别为12.5%、10.2%: one measure, listed
             return settle(pair[2].measure if fits(pair[2].measure) else OTHER, "pair")
-        if self._opens_subset(za):  # (含上年结转12件): a part of the number before
-            subset = subset | {w.clause}
-            if not own:
-                return settle(OTHER, "subset")
-        if w.clause in subset:
-            first = next(d for d in self._works if d.clause == w.clause)
-            if first is not w and first.rule != "cue" or first is w and not own:
-                return settle(OTHER, "subset")  # 其中涉企纠纷401件、调解成功率100%: about the subset
-        elif (self._works[0] is not w and self._works[0].measure == OTHER and self._opens_subset(self.s)
-              and w.domain == self._works[0].domain and w.domain_source != "clause"):
-            # 其中,中院收案1577件,审结1561件: the sentence is about a part (but not a later number that
-            # names its own domain: 其中,行政复议案件45件,行政诉讼案件30件,败诉2件)
-            return settle(OTHER, "subset")
         if own:
             objects = self.ix.object_cues.get(w.domain, set())
             verbs = [c for c in own if self.text[c.start:c.end] not in objects]
@@ -431,8 +418,6 @@ class _Sentence:
                     w.cue = cue
                     return settle(cue.label, "cue")
             return settle(OTHER, "cue-unit")
-        if w.clause in subset:
-            return settle(OTHER, "subset")
         prev = done[-1] if done and done[-1].domain == w.domain else None
         if prev and prev.clause == w.clause and prev.item == w.item and prev.measure:
             return settle(prev.measure if fits(prev.measure) else OTHER, "same-item")
@@ -579,14 +564,6 @@ class _Sentence:
             return False  # 案件 is every count's noun: 食品安全案件 after 环境案件 continues no list
         pa, pb = prev.zone
         return self.text.endswith(head, pa, _han_end(self.text, pa, pb))
-
-    def _subset_clauses(self) -> set[int]:
-        """Clauses opening with 其中: numbers about a subset of the total before them."""
-        return {ci for ci, (a, _) in enumerate(self.clause_spans) if self._opens_subset(a)}
-
-    def _opens_subset(self, start: int) -> bool:
-        first = _HAN.search(self.text, start, min(start + 8, self.e))  # past marks and spaces, not past a table row
-        return first is not None and self._opens_with("subset", first.start()) is not None
 
     def _pairs(self, works: list[_Work]) -> dict[int, tuple]:
         """受理、审结…分别为30件、28件 / 2019年至2021年…分别为…: lists paired by position."""
