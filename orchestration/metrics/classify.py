@@ -9,14 +9,15 @@ to the number), verbs before object words, whose unit fits the number's (`cue-un
 `foreign-object` when a verb shared by several domains counts an object of its own); `pair`, lists
 paired by 分别; `same-item`, 从2019年27%降至2023年3.92%;
 `change` / `baseline`, the measure of the number they compare with; `pending`, 开展专项清理…梳理出规范性
-文件84件; `parallel`, 政府规范性文件1件、部门规范性文件4件; `zero`, 未有败诉案件. Anything else is
+文件84件; `parallel`, 政府规范性文件1件、部门规范性文件4件. Anything else is
 `other` (`no-cue`). A wrong number costs more than a missing one, so every
 doubt ends in `other`. Before any of these steps the grammar file (data/patterns.yaml) is asked: a
 pattern that holds decides the measure. Rows that were steps here: `cue-after` (对7个文件进行合法性审查),
 `enumeration` (等10项), `rate-above-100` (a rate above 100% stated as a value gives no fact),
 `older-baseline` (a change against a period other than the previous year, 比2020年
 提高, is no year-on-year change: the engine reads the baseline, the row says it makes the change other),
-`subset`, `subset-after-part` and `subset-sentence` (其中/含 parts of the total before them).
+`subset`, `subset-after-part` and `subset-sentence` (其中/含 parts of the total before them), `zero`
+(未有败诉案件: the engine finds a negation before a count word, _zeros, and hands it to the rows).
 
 Each fact says where its domain and its year came from (SOURCES): `clause` (a word in the number's own
 clause), `sentence` (another clause of its sentence), `paragraph` (an earlier sentence of the paragraph:
@@ -362,12 +363,6 @@ class _Sentence:
         def settle(measure: str, rule: str) -> None:
             w.measure, w.rule = measure, rule
 
-        if not w.q.word:  # a zero: the negated cue is the measure
-            cue = own[-1] if own else None
-            if cue and units[(w.domain, cue.label)] == "case":
-                w.cue, w.unit = cue, "case"
-                return settle(cue.label, "zero")
-            return settle(None, "")
         hit = self._pattern(w, done, bare=not own)
         if hit:
             a = hit.pattern.assigns
@@ -383,6 +378,9 @@ class _Sentence:
                 totals = [d.measure for d in done if d.domain == w.domain and (
                     self._total(d) or d.scoped and d.measure not in (None, OTHER))]
                 measure = named or (totals[-1] if totals else self.ctx.last_measures.get(w.domain, OTHER))
+            elif measure == "@cue" and not w.q.word:  # a negation: the word it negates, inside the quote
+                measure = self.vocab.measure_cues[w.domain][hit.cue()]
+                w.cue = Cue(hit.end - len(hit.cue()), hit.end, measure)
             elif measure == "@cue":
                 measure = self.vocab.measure_cues[w.domain][hit.cue()]
                 w.cue_after = Cue(w.q.end, hit.end, measure)  # quoted with the verb after the number
@@ -390,7 +388,9 @@ class _Sentence:
             scope = hit.scope()
             if scope:
                 w.scope, w.scoped = scope, True
-            return settle(measure if fits(measure) else OTHER, hit.pattern.id)
+            return settle(measure if fits(measure) else OTHER if w.q.word else None, hit.pattern.id)
+        if not w.q.word:  # a negation no pattern reads states nothing
+            return settle(None, "")
         if pair and pair[3] is not None:  # a change listed after 分别, of the k-th count before
             first = pair[2]
             if first is not w:
@@ -446,9 +446,9 @@ class _Sentence:
         for within, first in (("clause", next(d for d in self._works if d.clause == w.clause)), ("sentence", self._works[0])):
             if first is not w:
                 leads[within] = pt.Lead(first.rule, first.measure, first.domain)
-        number = pt.Number(
-            w.q.start, w.q.end, w.domain, w.q.unit, value=w.q.value, kind=w.kind, approx=w.q.approx, bare=bare,
-            older=w.older, domain_source=w.domain_source, previous_rule=done[-1].rule if done else None, leads=leads,
+        number = pt.Number(  # a negation ends at its word: what it negates follows (未有|败诉案件)
+            w.q.start, w.q.end if w.q.word else w.q.num_end, w.domain, w.q.unit, value=w.q.value, kind=w.kind, approx=w.q.approx, bare=bare,
+            older=w.older, negation=not w.q.word, domain_source=w.domain_source, previous_rule=done[-1].rule if done else None, leads=leads,
         )
         hit = pt.match(pt.patterns(), self.text, spans, number, brackets)
         if hit is None:

@@ -23,6 +23,9 @@ What a pattern assigns:
               older: true for a change measured against a period other than the previous year
               (比2020年提高: years.py reads the baseline); above: a value the number exceeds;
               domain_from: where its domain came from (classify.SOURCES: clause, sentence…);
+              negation: true for a zero stated by a negation (未有败诉案件: the "number" is the
+              negation word, the words it negates follow it); a negation is read by these rows
+              only, and one that no row reads gives no fact;
               lead: the first number of the number's clause (or `within: sentence`), when it is
               not the number itself: `rule_not` (its rule is none of these), `measure` (it has
               this measure), `same_domain: true` (it has the number's domain)
@@ -83,6 +86,7 @@ class Pattern:
     above: float | None = None  # only for a number above this value
     domain_from: frozenset[str] = frozenset()
     lead: dict | None = None  # conditions on the first number of the clause (or sentence)
+    negation: bool = False  # only for a zero stated by a negation (and only such rows for one)
     description: str = ""
     examples: list[dict] = field(default_factory=list, compare=False)
     counterexamples: list[str] = field(default_factory=list, compare=False)
@@ -110,6 +114,7 @@ class Number:
     approx: bool = False
     bare: bool = True  # no measure word of its domain before it
     older: bool = False  # a change against a period other than the previous year
+    negation: bool = False  # a zero stated by a negation word: start and end are the word's
     domain_source: str | None = None
     previous_rule: str | None = None  # the rule of the sentence's previous number
     leads: dict[str, Lead] = field(default_factory=dict)  # "clause" / "sentence": its first number
@@ -220,6 +225,7 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
                 above=row.get("above"),
                 domain_from=frozenset(row.get("domain_from") or ()),
                 lead=lead,
+                negation=bool(row.get("negation")),
                 description=row.get("description", ""),
                 after=_compile(row.get("after"), vocab),
                 sentence=_compile(row.get("sentence"), vocab),
@@ -271,6 +277,7 @@ def _holds(p: Pattern, n: Number) -> bool:
         or (p.units and n.unit not in p.units)
         or (p.kinds and n.kind not in p.kinds)
         or (p.follows and n.previous_rule not in p.follows)
+        or p.negation != n.negation
         or (p.bare and not n.bare)
         or (p.approx is not None and p.approx != n.approx)
         or (p.older is not None and p.older != n.older)
