@@ -252,11 +252,9 @@ class _Sentence:
             if w.measure is None:
                 continue
             self._year(w, pairs.get(id(w)))
-            # A number for a year still to come, in a sentence that sets goals, is a goal (a report
-            # published in 2024 may well give 2024年1-3月 results).
-            later = w.year and ctx.year_known and ctx.report_year and w.year > ctx.report_year
-            if w.kind == "value" and later and self.cues("target", self.s, self.e):
-                w.kind = "target"
+            amend = self._pattern(w, done, amending=True)  # now the year is known (goal-for-later-year)
+            if amend:
+                w.kind = amend.pattern.assigns["kind"]
             done.append(w)
         if opening:  # 2022年,全区…: later sentences of the paragraph are about that year too
             ctx.paragraph_year = opening
@@ -437,8 +435,9 @@ class _Sentence:
         """A count of the issuer's own total: what a breakdown into parts repeats the measure of."""
         return w.measure not in (None, OTHER) and w.kind == "value" and not w.scoped and w.unit not in ("percent", "percentage_point")
 
-    def _pattern(self, w: _Work, done: list[_Work], bare: bool = True) -> pt.Match | None:
-        """The grammar file's verdict on a number, if a pattern holds for it (its domain may change)."""
+    def _pattern(self, w: _Work, done: list[_Work], bare: bool = True, amending: bool = False) -> pt.Match | None:
+        """The grammar file's verdict on a number, if a pattern holds for it (its domain may change);
+        with `amending`, the row that amends the kind of a number whose measure and year are known."""
         a, b = self.clause_spans[w.clause]
         spans = {"zone": (w.zone[0], b), "item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
         brackets = [(s, e) for s, e, k in self.marks if k == "("]
@@ -446,13 +445,16 @@ class _Sentence:
         for within, first in (("clause", next(d for d in self._works if d.clause == w.clause)), ("sentence", self._works[0])):
             if first is not w:
                 leads[within] = pt.Lead(first.rule, first.measure, first.domain)
+        ctx = self.ctx
         number = pt.Number(  # a negation ends at its word: what it negates follows (未有|败诉案件)
-            w.q.start, w.q.end if w.q.word else w.q.num_end, w.domain, w.q.unit, value=w.q.value, kind=w.kind, approx=w.q.approx, bare=bare,
-            older=w.older, negation=not w.q.word, domain_source=w.domain_source, previous_rule=done[-1].rule if done else None, leads=leads,
+            w.q.start, w.q.end if w.q.word else w.q.num_end, w.domain, w.q.unit, value=w.q.value, kind=w.kind,
+            approx=w.q.approx, bare=bare, older=w.older, negation=not w.q.word,
+            later=bool(w.year and ctx.year_known and ctx.report_year and w.year > ctx.report_year),
+            domain_source=w.domain_source, previous_rule=done[-1].rule if done else None, leads=leads,
         )
-        hit = pt.match(pt.patterns(), self.text, spans, number, brackets)
-        if hit is None:
-            return None
+        hit = pt.match(pt.patterns(), self.text, spans, number, brackets, amending)
+        if hit is None or amending:
+            return hit
         if hit.pattern.assigns["measure"] == "@cue" and hit.cue() not in self.vocab.measure_cues.get(w.domain, {}):
             return None  # the word after names no measure of this domain
         domain = hit.pattern.assigns.get("domain")

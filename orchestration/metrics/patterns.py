@@ -23,6 +23,7 @@ What a pattern assigns:
               older: true for a change measured against a period other than the previous year
               (比2020年提高: years.py reads the baseline); above: a value the number exceeds;
               domain_from: where its domain came from (classify.SOURCES: clause, sentence…);
+              later: true for a number whose year is after the report's (the metadata's) year;
               negation: true for a zero stated by a negation (未有败诉案件: the "number" is the
               negation word, the words it negates follow it); a negation is read by these rows
               only, and one that no row reads gives no fact;
@@ -40,7 +41,9 @@ What a pattern assigns:
            it breaks down), or
            `@cue` (the measure the word in the group `cue` names in the number's domain; {CUES} is
            every measure word, {VERBS} those that name no domain's object)
-  kind:    value | change | target (default: the kind the number already has)
+  kind:    value | change | target (default: the kind the number already has). A row that assigns
+           a kind and no measure amends: it is asked after the measure and the year are known (the
+           first that holds sets the kind; the fact's rule stays the measure's)
   scope:   a template over the named groups of `before`, e.g. "{body}（被申请人）"
 """
 
@@ -87,6 +90,8 @@ class Pattern:
     domain_from: frozenset[str] = frozenset()
     lead: dict | None = None  # conditions on the first number of the clause (or sentence)
     negation: bool = False  # only for a zero stated by a negation (and only such rows for one)
+    later: bool | None = None  # only for a number of a year after the report's
+    amends: bool = False  # assigns a kind and no measure: asked once the measure and year are known
     description: str = ""
     examples: list[dict] = field(default_factory=list, compare=False)
     counterexamples: list[str] = field(default_factory=list, compare=False)
@@ -115,6 +120,7 @@ class Number:
     bare: bool = True  # no measure word of its domain before it
     older: bool = False  # a change against a period other than the previous year
     negation: bool = False  # a zero stated by a negation word: start and end are the word's
+    later: bool = False  # its year is after the report's year (known from the metadata)
     domain_source: str | None = None
     previous_rule: str | None = None  # the rule of the sentence's previous number
     leads: dict[str, Lead] = field(default_factory=dict)  # "clause" / "sentence": its first number
@@ -189,7 +195,12 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
             raise ValueError(f"pattern {pid}: id used twice")
         ids.add(pid)
         assigns = dict(row.get("assigns") or {})
-        if assigns.get("measure") not in measures:
+        amends = "measure" not in assigns
+        if amends and set(assigns) != {"kind"}:
+            raise ValueError(f"pattern {pid}: a row without a measure amends the kind only")
+        if assigns.get("kind") not in (None, *KINDS):
+            raise ValueError(f"pattern {pid}: unknown kind {assigns.get('kind')!r}")
+        if not amends and assigns.get("measure") not in measures:
             raise ValueError(f"pattern {pid}: unknown measure {assigns.get('measure')!r}")
         if assigns.get("domain") not in (None, "paragraph", *domains):
             raise ValueError(f"pattern {pid}: unknown domain {assigns.get('domain')!r}")
@@ -226,6 +237,8 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
                 domain_from=frozenset(row.get("domain_from") or ()),
                 lead=lead,
                 negation=bool(row.get("negation")),
+                later=row.get("later"),
+                amends=amends,
                 description=row.get("description", ""),
                 after=_compile(row.get("after"), vocab),
                 sentence=_compile(row.get("sentence"), vocab),
@@ -281,6 +294,7 @@ def _holds(p: Pattern, n: Number) -> bool:
         or (p.bare and not n.bare)
         or (p.approx is not None and p.approx != n.approx)
         or (p.older is not None and p.older != n.older)
+        or (p.later is not None and p.later != n.later)
         or (p.above is not None and not n.value > p.above)
         or (p.domain_from and n.domain_source not in p.domain_from)
         or (p.lead is not None and not _lead_holds(p.lead, n))
@@ -300,13 +314,14 @@ def _before(p: Pattern, text: str, spans: dict[str, tuple[int, int]], start: int
 
 def match(
     found: list[Pattern], text: str, spans: dict[str, tuple[int, int]], n: Number,
-    brackets: list[tuple[int, int]] = (),
+    brackets: list[tuple[int, int]] = (), amending: bool = False,
 ) -> Match | None:
     """The first pattern (by priority) that holds for the number `n`; `spans` gives the zone, item,
-    clause and sentence around it as (start, end)."""
+    clause and sentence around it as (start, end). Rows that decide the measure, or with `amending`
+    the rows that amend a number already read."""
     start, end = n.start, n.end
     for p in found:
-        if not _holds(p, n):
+        if p.amends != amending or not _holds(p, n):
             continue
         groups: dict[str, str] = {}
         after_end = None

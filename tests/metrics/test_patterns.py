@@ -12,7 +12,7 @@ from orchestration.metrics.vocabulary import vocabulary
 from tests.metrics.test_sentences import as_tuple, facts_of, parse_expected
 
 PATTERNS = pt.patterns()
-EXAMPLES = [(p.id, ex["text"], ex["facts"], ex.get("dropped", [])) for p in PATTERNS for ex in p.examples]
+EXAMPLES = [(p.id, ex["text"], ex["facts"], ex.get("dropped", []) + ex.get("kinds", [])) for p in PATTERNS for ex in p.examples]
 # A counterexample is a sentence, or {text, facts}: a sentence and facts it gives instead.
 COUNTER = [(p.id, c, []) if isinstance(c, str) else (p.id, c["text"], c["facts"]) for p in PATTERNS for c in p.counterexamples]
 
@@ -31,14 +31,18 @@ def test_a_pattern_names_only_known_words(tmp_path):
         pt.load_patterns(bad, vocabulary())
 
 
-def test_a_pattern_that_drops_numbers_shows_which():
+def test_a_pattern_that_drops_numbers_or_amends_kinds_shows_which():
     for p in PATTERNS:
-        if p.assigns["measure"] == pt.DROP:
+        if p.amends:
+            assert all(ex.get("kinds") for ex in p.examples), p.id
+        elif p.assigns["measure"] == pt.DROP:
             assert all(ex.get("dropped") for ex in p.examples), p.id
 
 
-@pytest.mark.parametrize(("pid", "text", "expected", "dropped"), EXAMPLES, ids=[f"{p}-{i}" for i, (p, *_) in enumerate(EXAMPLES)])
-def test_example(pid, text, expected, dropped):
+@pytest.mark.parametrize(("pid", "text", "expected", "more"), EXAMPLES, ids=[f"{p}-{i}" for i, (p, *_) in enumerate(EXAMPLES)])
+def test_example(pid, text, expected, more):
+    """`more`: numbers as written that must give no fact (dropped), or facts the sentence must give
+    (kinds, for a row that amends a kind and names no fact's rule)."""
     facts = facts_of(text)
     produced = [as_tuple(f) for f in facts if f.rule == pid]
     assert sorted(produced, key=repr) == sorted(map(parse_expected, expected), key=repr), [
@@ -46,8 +50,11 @@ def test_example(pid, text, expected, dropped):
     ]
     for f in facts:
         assert text[f.start:f.end] == f.quote
-    for number in dropped:
-        assert number in text and not [f for f in facts if number in f.quote], number
+    for item in more:
+        if " " in item:  # a fact
+            assert parse_expected(item) in [as_tuple(f) for f in facts], [(as_tuple(f), f.rule) for f in facts]
+        else:  # a number that gives none
+            assert item in text and not [f for f in facts if item in f.quote], item
 
 
 @pytest.mark.parametrize(("pid", "text", "instead"), COUNTER, ids=[f"{p}-not{i}" for i, (p, *_) in enumerate(COUNTER)])
