@@ -252,7 +252,7 @@ class _Sentence:
             if w.measure is None:
                 continue
             self._year(w, pairs.get(id(w)))
-            amend = self._pattern(w, done, amending=True)  # now the year is known (goal-for-later-year)
+            amend = self._pattern(w, done, tier="amend")  # now the year is known (goal-for-later-year)
             if amend:
                 w.kind = amend.pattern.assigns["kind"]
             done.append(w)
@@ -363,30 +363,7 @@ class _Sentence:
 
         hit = self._pattern(w, done, bare=not own)
         if hit:
-            a = hit.pattern.assigns
-            if a["measure"] == pt.DROP:  # the number states no measure at all: no fact
-                return settle(None, hit.pattern.id)
-            if a.get("unit"):
-                w.unit, w.generic = a["unit"], False
-            measure = a["measure"]
-            if measure == "previous":
-                named = self.vocab.measure_cues.get(w.domain, {}).get(hit.cue() or "")
-                # the total the share after the part names (占收到申请总数的1%), else the last total
-                # of the sentence or a sibling part's, else the paragraph's
-                totals = [d.measure for d in done if d.domain == w.domain and (
-                    self._total(d) or d.scoped and d.measure not in (None, OTHER))]
-                measure = named or (totals[-1] if totals else self.ctx.last_measures.get(w.domain, OTHER))
-            elif measure == "@cue" and not w.q.word:  # a negation: the word it negates, inside the quote
-                measure = self.vocab.measure_cues[w.domain][hit.cue()]
-                w.cue = Cue(hit.end - len(hit.cue()), hit.end, measure)
-            elif measure == "@cue":
-                measure = self.vocab.measure_cues[w.domain][hit.cue()]
-                w.cue_after = Cue(w.q.end, hit.end, measure)  # quoted with the verb after the number
-            w.kind = a.get("kind", w.kind)
-            scope = hit.scope()
-            if scope:
-                w.scope, w.scoped = scope, True
-            return settle(measure if fits(measure) else OTHER if w.q.word else None, hit.pattern.id)
+            return self._apply(w, hit, done, fits)
         if not w.q.word:  # a negation no pattern reads states nothing
             return settle(None, "")
         if pair and pair[3] is not None:  # a change listed after 分别, of the k-th count before
@@ -416,28 +393,55 @@ class _Sentence:
                     w.cue = cue
                     return settle(cue.label, "cue")
             return settle(OTHER, "cue-unit")
-        prev = done[-1] if done and done[-1].domain == w.domain else None
-        if prev and prev.clause == w.clause and prev.item == w.item and prev.measure:
-            return settle(prev.measure if fits(prev.measure) else OTHER, "same-item")
-        if (w.kind == "change" or w.baseline) and prev and prev.measure:
-            if self._names_another(w):  # 四级访批次同比下降36%: the change of something else named here
-                return settle(OTHER, "change-of-other")
-            return settle(prev.measure if fits(prev.measure) else OTHER, "baseline" if w.baseline else "change")
-        pending = self._pending(w, done)
-        if pending:
-            return settle(pending if fits(pending) else OTHER, "pending")
-        if prev and prev.measure not in (None, OTHER) and prev.q.word == w.q.word and self._parallel(prev, w):
-            return settle(prev.measure if fits(prev.measure) else OTHER, "parallel")
+        # No measure word: the late rows (same-item, change, pending, parallel…) may know it from the
+        # numbers and clauses before; else it is other.
+        hit = self._pattern(w, done, tier="late")
+        if hit:
+            return self._apply(w, hit, done, fits)
         return settle(OTHER, "no-cue")
+
+    def _apply(self, w: _Work, hit: pt.Match, done: list[_Work], fits) -> None:
+        """What a pattern assigns, on the number."""
+        a = hit.pattern.assigns
+        w.rule = hit.pattern.id
+        if a["measure"] == pt.DROP:  # the number states no measure at all: no fact
+            w.measure = None
+            return
+        if a.get("unit"):
+            w.unit, w.generic = a["unit"], False
+        measure = a["measure"]
+        if measure == "previous":
+            named = self.vocab.measure_cues.get(w.domain, {}).get(hit.cue() or "")
+            # the total the share after the part names (占收到申请总数的1%), else the last total
+            # of the sentence or a sibling part's, else the paragraph's
+            totals = [d.measure for d in done if d.domain == w.domain and (
+                self._total(d) or d.scoped and d.measure not in (None, OTHER))]
+            measure = named or (totals[-1] if totals else self.ctx.last_measures.get(w.domain, OTHER))
+        elif measure == "@preceding":
+            measure = done[-1].measure
+        elif measure == "@pending":
+            measure = self._pending(w, done)
+        elif measure == "@cue" and not w.q.word:  # a negation: the word it negates, inside the quote
+            measure = self.vocab.measure_cues[w.domain][hit.cue()]
+            w.cue = Cue(hit.end - len(hit.cue()), hit.end, measure)
+        elif measure == "@cue":
+            measure = self.vocab.measure_cues[w.domain][hit.cue()]
+            w.cue_after = Cue(w.q.end, hit.end, measure)  # quoted with the verb after the number
+        w.kind = a.get("kind", w.kind)
+        scope = hit.scope()
+        if scope:
+            w.scope, w.scoped = scope, True
+        w.measure = measure if fits(measure) else OTHER if w.q.word else None
 
     @staticmethod
     def _total(w: _Work) -> bool:
         """A count of the issuer's own total: what a breakdown into parts repeats the measure of."""
         return w.measure not in (None, OTHER) and w.kind == "value" and not w.scoped and w.unit not in ("percent", "percentage_point")
 
-    def _pattern(self, w: _Work, done: list[_Work], bare: bool = True, amending: bool = False) -> pt.Match | None:
-        """The grammar file's verdict on a number, if a pattern holds for it (its domain may change);
-        with `amending`, the row that amends the kind of a number whose measure and year are known."""
+    def _pattern(self, w: _Work, done: list[_Work], bare: bool = True, tier: str = "early") -> pt.Match | None:
+        """The grammar file's verdict on a number, if a pattern of the tier holds for it (its domain may
+        change): early rows first; late rows at the end of the cascade; amending rows once the measure
+        and the year are known."""
         a, b = self.clause_spans[w.clause]
         spans = {"zone": (w.zone[0], b), "item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
         brackets = [(s, e) for s, e, k in self.marks if k == "("]
@@ -446,14 +450,24 @@ class _Sentence:
             if first is not w:
                 leads[within] = pt.Lead(first.rule, first.measure, first.domain)
         ctx = self.ctx
+        late = {}
+        if tier == "late":  # what the numbers and clauses before say of a number without a measure word
+            prev = done[-1] if done and done[-1].domain == w.domain else None
+            late = dict(
+                compares=w.kind == "change" or w.baseline, baseline=w.baseline, pending=self._pending(w, done),
+                preceding=prev and pt.Preceding(
+                    prev.measure, prev.clause == w.clause and prev.item == w.item, prev.q.word == w.q.word,
+                    self._parallel(prev, w)),
+                own_noun=(w.kind == "change" or w.baseline) and self._names_another(w),
+            )
         number = pt.Number(  # a negation ends at its word: what it negates follows (未有|败诉案件)
             w.q.start, w.q.end if w.q.word else w.q.num_end, w.domain, w.q.unit, value=w.q.value, kind=w.kind,
             approx=w.q.approx, bare=bare, older=w.older, negation=not w.q.word,
             later=bool(w.year and ctx.year_known and ctx.report_year and w.year > ctx.report_year),
-            domain_source=w.domain_source, previous_rule=done[-1].rule if done else None, leads=leads,
+            domain_source=w.domain_source, previous_rule=done[-1].rule if done else None, leads=leads, **late,
         )
-        hit = pt.match(pt.patterns(), self.text, spans, number, brackets, amending)
-        if hit is None or amending:
+        hit = pt.match(pt.patterns(), self.text, spans, number, brackets, tier)
+        if hit is None or tier == "amend":
             return hit
         if hit.pattern.assigns["measure"] == "@cue" and hit.cue() not in self.vocab.measure_cues.get(w.domain, {}):
             return None  # the word after names no measure of this domain

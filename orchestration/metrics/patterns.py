@@ -27,6 +27,19 @@ What a pattern assigns:
               negation: true for a zero stated by a negation (未有败诉案件: the "number" is the
               negation word, the words it negates follow it); a negation is read by these rows
               only, and one that no row reads gives no fact;
+              late: true for a row asked only at the end of the cascade, for a number that no
+              measure word of its own, no list paired by 分别 and no earlier row decided (the
+              conditions below are read only there):
+                compares: true for a change or the baseline a change is measured from (较2022年的
+                420件); baseline: true for such a baseline;
+                preceding: the sentence's previous number, of the same domain, exists: `named`
+                (it has a measure other than other), `same_item` (it stands in the number's list
+                item), `same_word` (the same unit word), `continues` (the number's own head noun
+                ends the previous number's words too: 政府规范性文件1件、部门规范性文件4件);
+                own_noun: true for a number whose own words, beyond change, baseline and
+                comparison words, name a noun of their own (批次同比下降36%);
+                pending: true for a number whose clause names its domain, after clauses without a
+                number that named one of its measures (开展专项清理…,梳理出规范性文件84件)
               lead: the first number of the number's clause (or `within: sentence`), when it is
               not the number itself: `rule_not` (its rule is none of these), `measure` (it has
               this measure), `same_domain: true` (it has the number's domain)
@@ -34,7 +47,8 @@ What a pattern assigns:
            words: its list item, or from the previous number on); a list means any of them
   domain:  a domain id, or `paragraph` (the domain of the last count in the paragraph, else the
            domain the number already has)
-  measure: a measure id, `other`, `none` (no fact at all: the number states no measure, as a
+  measure: a measure id, `other`, `@preceding` (the previous number's, see preceding), `@pending`
+           (the measure the earlier clauses named, see pending), `none` (no fact at all: the number states no measure, as a
            rate above 100% stated as a value), `previous` (the measure a `cue` group names, as in a share after
            the part, 占收到申请总数的1%; else the last total or sibling part of the domain in the
            sentence, else in the paragraph: a part scoped to a body repeats the measure of the total
@@ -92,6 +106,16 @@ class Pattern:
     negation: bool = False  # only for a zero stated by a negation (and only such rows for one)
     later: bool | None = None  # only for a number of a year after the report's
     amends: bool = False  # assigns a kind and no measure: asked once the measure and year are known
+    late: bool = False  # asked at the end of the cascade, for a number nothing else decided
+    compares: bool | None = None
+    baseline: bool | None = None
+    preceding: dict | None = None
+    own_noun: bool | None = None
+    pending: bool | None = None
+
+    @property
+    def tier(self) -> str:
+        return "amend" if self.amends else "late" if self.late else "early"
     description: str = ""
     examples: list[dict] = field(default_factory=list, compare=False)
     counterexamples: list[str] = field(default_factory=list, compare=False)
@@ -104,6 +128,16 @@ class Lead:
     rule: str
     measure: str | None
     domain: str | None
+
+
+@dataclass(frozen=True)
+class Preceding:
+    """The sentence's previous number, when it has the number's domain."""
+
+    measure: str
+    same_item: bool
+    same_word: bool
+    continues: bool
 
 
 @dataclass(frozen=True)
@@ -121,6 +155,12 @@ class Number:
     older: bool = False  # a change against a period other than the previous year
     negation: bool = False  # a zero stated by a negation word: start and end are the word's
     later: bool = False  # its year is after the report's year (known from the metadata)
+    # Known at the late tier only (see the module docstring):
+    compares: bool = False
+    baseline: bool = False
+    preceding: Preceding | None = None
+    own_noun: bool = False
+    pending: str | None = None  # the measure the clauses before named
     domain_source: str | None = None
     previous_rule: str | None = None  # the rule of the sentence's previous number
     leads: dict[str, Lead] = field(default_factory=dict)  # "clause" / "sentence": its first number
@@ -187,7 +227,7 @@ class _StrictLoader(yaml.SafeLoader):
 def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
     rows = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 (a safe loader)
     patterns, ids = [], set()
-    measures = {m for _, m in vocab.measure_units} | {"other", DROP, "previous", "@cue"}
+    measures = {m for _, m in vocab.measure_units} | {"other", DROP, "previous", "@cue", "@preceding", "@pending"}
     domains = {d for d, _ in vocab.measure_units}
     for row in rows:
         pid = row["id"]
@@ -210,6 +250,11 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
             raise ValueError(f"pattern {pid}: within must be one of {WITHIN}, or a list of them")
         if any(k not in KINDS for k in row.get("kinds") or ()):
             raise ValueError(f"pattern {pid}: kinds must be among {KINDS}")
+        late_only = [k for k in ("compares", "baseline", "preceding", "own_noun", "pending") if k in row]
+        if late_only and not row.get("late"):
+            raise ValueError(f"pattern {pid}: {late_only} are known at the late tier only (late: true)")
+        if not set(row.get("preceding") or {}) <= {"named", "same_item", "same_word", "continues"}:
+            raise ValueError(f"pattern {pid}: unknown preceding condition {row['preceding']!r}")
         lead = row.get("lead")
         if lead is not None and (not set(lead) <= {"within", "rule_not", "measure", "same_domain"}
                                  or lead.get("within", "clause") not in ("clause", "sentence")):
@@ -239,6 +284,12 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
                 negation=bool(row.get("negation")),
                 later=row.get("later"),
                 amends=amends,
+                late=bool(row.get("late")),
+                compares=row.get("compares"),
+                baseline=row.get("baseline"),
+                preceding=row.get("preceding"),
+                own_noun=row.get("own_noun"),
+                pending=row.get("pending"),
                 description=row.get("description", ""),
                 after=_compile(row.get("after"), vocab),
                 sentence=_compile(row.get("sentence"), vocab),
@@ -298,6 +349,20 @@ def _holds(p: Pattern, n: Number) -> bool:
         or (p.above is not None and not n.value > p.above)
         or (p.domain_from and n.domain_source not in p.domain_from)
         or (p.lead is not None and not _lead_holds(p.lead, n))
+        or (p.compares is not None and p.compares != n.compares)
+        or (p.baseline is not None and p.baseline != n.baseline)
+        or (p.preceding is not None and not _preceding_holds(p.preceding, n.preceding))
+        or (p.own_noun is not None and p.own_noun != n.own_noun)
+        or (p.pending is not None and p.pending != (n.pending is not None))
+    )
+
+
+def _preceding_holds(cond: dict, prev: Preceding | None) -> bool:
+    return prev is not None and not (
+        (cond.get("named") and prev.measure == "other")
+        or (cond.get("same_item") and not prev.same_item)
+        or (cond.get("same_word") and not prev.same_word)
+        or (cond.get("continues") and not prev.continues)
     )
 
 
@@ -314,14 +379,14 @@ def _before(p: Pattern, text: str, spans: dict[str, tuple[int, int]], start: int
 
 def match(
     found: list[Pattern], text: str, spans: dict[str, tuple[int, int]], n: Number,
-    brackets: list[tuple[int, int]] = (), amending: bool = False,
+    brackets: list[tuple[int, int]] = (), tier: str = "early",
 ) -> Match | None:
-    """The first pattern (by priority) that holds for the number `n`; `spans` gives the zone, item,
-    clause and sentence around it as (start, end). Rows that decide the measure, or with `amending`
-    the rows that amend a number already read."""
+    """The first pattern (by priority) of the tier that holds for the number `n`; `spans` gives the
+    zone, item, clause and sentence around it as (start, end). Tiers: early (asked first), late (at
+    the end of the cascade), amend (once the measure and the year are known)."""
     start, end = n.start, n.end
     for p in found:
-        if p.amends != amending or not _holds(p, n):
+        if p.tier != tier or not _holds(p, n):
             continue
         groups: dict[str, str] = {}
         after_end = None
