@@ -4,20 +4,18 @@ Domain: the nearest domain cue in the quantity's clause; else the sentence's ear
 later clause (one without a number first: the sentence's topic); else, for a sentence opening with
 其中, the previous count; else the department the paragraph is about; else the last topic heading.
 
-Measure (the fact's `rule`): `cue`, a cue of the domain in the quantity's own zone (its list item up
-to the number), verbs before object words, whose unit fits the number's (`cue-unit` when none fits,
-`foreign-object` when a verb shared by several domains counts an object of its own); `pair`, lists
-paired by 分别; `same-item`, 从2019年27%降至2023年3.92%;
-`change` / `baseline`, the measure of the number they compare with; `pending`, 开展专项清理…梳理出规范性
-文件84件; `parallel`, 政府规范性文件1件、部门规范性文件4件. Anything else is
-`other` (`no-cue`). A wrong number costs more than a missing one, so every
-doubt ends in `other`. Before any of these steps the grammar file (data/patterns.yaml) is asked: a
-pattern that holds decides the measure. Rows that were steps here: `cue-after` (对7个文件进行合法性审查),
-`enumeration` (等10项), `rate-above-100` (a rate above 100% stated as a value gives no fact),
-`older-baseline` (a change against a period other than the previous year, 比2020年
-提高, is no year-on-year change: the engine reads the baseline, the row says it makes the change other),
-`subset`, `subset-after-part` and `subset-sentence` (其中/含 parts of the total before them), `zero`
-(未有败诉案件: the engine finds a negation before a count word, _zeros, and hands it to the rows).
+Measure (the fact's `rule`): the grammar file (data/patterns.yaml, run by patterns.py) decides, in
+three tiers around the one step left here. Early rows are asked first, by priority: what the words
+around the number say (scopes, parts, 其中 subsets, negations stating zero, older baselines, rates above
+100%, and, below all of them, the lists paired by 分别 that _pairs lines up). Then `cue`: a cue of the
+domain in the quantity's own zone (its list item up to the number), verbs before object words, whose
+unit fits the number's (`cue-unit` when none fits, `foreign-object` when a verb shared by several
+domains counts an object of its own). A number without a cue goes to the late rows (same-item,
+change, baseline, change-of-other, pending, parallel: what the numbers and clauses before it say);
+anything else is `other` (`no-cue`). A wrong number costs more than a missing one, so every doubt
+ends in `other`. Amending rows (goal-for-later-year) set the kind once the year is known. This module
+reads what the rows' conditions need (baselines, leads, head nouns, pending measures); the rows say
+what it makes the number.
 
 Each fact says where its domain and its year came from (SOURCES): `clause` (a word in the number's own
 clause), `sentence` (another clause of its sentence), `paragraph` (an earlier sentence of the paragraph:
@@ -361,24 +359,11 @@ class _Sentence:
         def settle(measure: str, rule: str) -> None:
             w.measure, w.rule = measure, rule
 
-        hit = self._pattern(w, done, bare=not own)
+        hit = self._pattern(w, done, bare=not own, pair=pair)
         if hit:
-            return self._apply(w, hit, done, fits)
+            return self._apply(w, hit, done, fits, pair)
         if not w.q.word:  # a negation no pattern reads states nothing
             return settle(None, "")
-        if pair and pair[3] is not None:  # a change listed after 分别, of the k-th count before
-            first = pair[2]
-            if first is not w:
-                w.kind, w.sign, w.older = first.kind, first.sign, first.older
-            count = pair[3]
-            if count.domain and count.measure:  # 行政复议…120件、行政诉讼…80件,同比分别增长20%和15%: each its count's domain
-                w.domain, w.domain_source = count.domain, count.domain_source
-            ref = count.measure
-            return settle(ref if ref and fits(ref) else OTHER, "pair-change")
-        if pair and pair[0]:
-            return settle(pair[0] if fits(pair[0]) else OTHER, "pair")
-        if pair and pair[2] is not w and pair[2].measure:  # 败诉率分别为12.5%、10.2%: one measure, listed
-            return settle(pair[2].measure if fits(pair[2].measure) else OTHER, "pair")
         if own:
             objects = self.ix.object_cues.get(w.domain, set())
             verbs = [c for c in own if self.text[c.start:c.end] not in objects]
@@ -400,7 +385,7 @@ class _Sentence:
             return self._apply(w, hit, done, fits)
         return settle(OTHER, "no-cue")
 
-    def _apply(self, w: _Work, hit: pt.Match, done: list[_Work], fits) -> None:
+    def _apply(self, w: _Work, hit: pt.Match, done: list[_Work], fits, pair: tuple | None = None) -> None:
         """What a pattern assigns, on the number."""
         a = hit.pattern.assigns
         w.rule = hit.pattern.id
@@ -417,6 +402,15 @@ class _Sentence:
             totals = [d.measure for d in done if d.domain == w.domain and (
                 self._total(d) or d.scoped and d.measure not in (None, OTHER))]
             measure = named or (totals[-1] if totals else self.ctx.last_measures.get(w.domain, OTHER))
+        elif measure == "@count":  # a change listed after 分别, of the k-th count before
+            first, count = pair[2], pair[3]
+            if first is not w:
+                w.kind, w.sign, w.older = first.kind, first.sign, first.older
+            if count.domain and count.measure:  # 行政复议…120件、行政诉讼…80件,同比分别增长20%和15%: each its count's domain
+                w.domain, w.domain_source = count.domain, count.domain_source
+            measure = count.measure or OTHER
+        elif measure == "@paired":  # the list's measures, else its first number's: 败诉率分别为12.5%、10.2%
+            measure = pair[0] or pair[2].measure
         elif measure == "@preceding":
             measure = done[-1].measure
         elif measure == "@pending":
@@ -438,7 +432,8 @@ class _Sentence:
         """A count of the issuer's own total: what a breakdown into parts repeats the measure of."""
         return w.measure not in (None, OTHER) and w.kind == "value" and not w.scoped and w.unit not in ("percent", "percentage_point")
 
-    def _pattern(self, w: _Work, done: list[_Work], bare: bool = True, tier: str = "early") -> pt.Match | None:
+    def _pattern(self, w: _Work, done: list[_Work], bare: bool = True, tier: str = "early",
+                 pair: tuple | None = None) -> pt.Match | None:
         """The grammar file's verdict on a number, if a pattern of the tier holds for it (its domain may
         change): early rows first; late rows at the end of the cascade; amending rows once the measure
         and the year are known."""
@@ -462,7 +457,7 @@ class _Sentence:
             )
         number = pt.Number(  # a negation ends at its word: what it negates follows (未有|败诉案件)
             w.q.start, w.q.end if w.q.word else w.q.num_end, w.domain, w.q.unit, value=w.q.value, kind=w.kind,
-            approx=w.q.approx, bare=bare, older=w.older, negation=not w.q.word,
+            approx=w.q.approx, bare=bare, older=w.older, negation=not w.q.word, paired=self._paired(w, pair),
             later=bool(w.year and ctx.year_known and ctx.report_year and w.year > ctx.report_year),
             domain_source=w.domain_source, previous_rule=done[-1].rule if done else None, leads=leads, **late,
         )
@@ -480,6 +475,15 @@ class _Sentence:
             w.domain, w.domain_source = domain, source
             self._refine_unit(w, [], [])
         return hit
+
+    @staticmethod
+    def _paired(w: _Work, pair: tuple | None) -> str | None:
+        """What the list paired by 分别 gives the number: its count (for a change), or a measure."""
+        if not pair:
+            return None
+        if pair[3] is not None:
+            return "count"
+        return "measure" if pair[0] or (pair[2] is not w and pair[2].measure) else None
 
     def _refine_unit(self, w: _Work, own: list[Cue], done: list[_Work]) -> None:
         """件/个/项 count whatever noun they go with: 规范性文件72件 are documents, 调解组织439个 organisations."""

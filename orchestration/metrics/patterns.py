@@ -27,6 +27,10 @@ What a pattern assigns:
               negation: true for a zero stated by a negation (未有败诉案件: the "number" is the
               negation word, the words it negates follow it); a negation is read by these rows
               only, and one that no row reads gives no fact;
+              paired: `count` for a change listed after 分别 whose counts stand before it (受理…
+              69件,结案61件,同比分别上升76.9%和60.5%: the k-th change, the k-th count), `measure`
+              for a number listed after 分别 whose measure the list names (受理、审结…分别为30件、
+              28件) or whose list's first number has one (败诉率分别为12.5%、10.2%);
               late: true for a row asked only at the end of the cascade, for a number that no
               measure word of its own, no list paired by 分别 and no earlier row decided (the
               conditions below are read only there):
@@ -47,7 +51,9 @@ What a pattern assigns:
            words: its list item, or from the previous number on); a list means any of them
   domain:  a domain id, or `paragraph` (the domain of the last count in the paragraph, else the
            domain the number already has)
-  measure: a measure id, `other`, `@preceding` (the previous number's, see preceding), `@pending`
+  measure: a measure id, `other`, `@count` (a change paired with a count: the count's measure, and its
+           domain; the list's first change gives its kind), `@paired` (the measure the 分别 list
+           gives), `@preceding` (the previous number's, see preceding), `@pending`
            (the measure the earlier clauses named, see pending), `none` (no fact at all: the number states no measure, as a
            rate above 100% stated as a value), `previous` (the measure a `cue` group names, as in a share after
            the part, 占收到申请总数的1%; else the last total or sibling part of the domain in the
@@ -112,6 +118,7 @@ class Pattern:
     preceding: dict | None = None
     own_noun: bool | None = None
     pending: bool | None = None
+    paired: str | None = None
 
     @property
     def tier(self) -> str:
@@ -162,6 +169,7 @@ class Number:
     own_noun: bool = False
     pending: str | None = None  # the measure the clauses before named
     domain_source: str | None = None
+    paired: str | None = None  # "count" or "measure": what the list paired by 分别 gives it
     previous_rule: str | None = None  # the rule of the sentence's previous number
     leads: dict[str, Lead] = field(default_factory=dict)  # "clause" / "sentence": its first number
 
@@ -227,7 +235,7 @@ class _StrictLoader(yaml.SafeLoader):
 def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
     rows = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 (a safe loader)
     patterns, ids = [], set()
-    measures = {m for _, m in vocab.measure_units} | {"other", DROP, "previous", "@cue", "@preceding", "@pending"}
+    measures = {m for _, m in vocab.measure_units} | {"other", DROP, "previous", "@cue", "@preceding", "@pending", "@count", "@paired"}
     domains = {d for d, _ in vocab.measure_units}
     for row in rows:
         pid = row["id"]
@@ -255,6 +263,8 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
             raise ValueError(f"pattern {pid}: {late_only} are known at the late tier only (late: true)")
         if not set(row.get("preceding") or {}) <= {"named", "same_item", "same_word", "continues"}:
             raise ValueError(f"pattern {pid}: unknown preceding condition {row['preceding']!r}")
+        if row.get("paired") not in (None, "count", "measure"):
+            raise ValueError(f"pattern {pid}: paired must be count or measure")
         lead = row.get("lead")
         if lead is not None and (not set(lead) <= {"within", "rule_not", "measure", "same_domain"}
                                  or lead.get("within", "clause") not in ("clause", "sentence")):
@@ -290,6 +300,7 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
                 preceding=row.get("preceding"),
                 own_noun=row.get("own_noun"),
                 pending=row.get("pending"),
+                paired=row.get("paired"),
                 description=row.get("description", ""),
                 after=_compile(row.get("after"), vocab),
                 sentence=_compile(row.get("sentence"), vocab),
@@ -354,6 +365,7 @@ def _holds(p: Pattern, n: Number) -> bool:
         or (p.preceding is not None and not _preceding_holds(p.preceding, n.preceding))
         or (p.own_noun is not None and p.own_noun != n.own_noun)
         or (p.pending is not None and p.pending != (n.pending is not None))
+        or (p.paired is not None and p.paired != n.paired)
     )
 
 
