@@ -44,6 +44,8 @@ What a pattern assigns:
                 comparison words, name a noun of their own (批次同比下降36%);
                 pending: true for a number whose clause names its domain, after clauses without a
                 number that named one of its measures (开展专项清理…,梳理出规范性文件84件)
+              distinct: named groups of `before` that must name cues of different domains
+              (行政复议、行政诉讼案件: two domains joined);
               lead: the first number of the number's clause (or `within: sentence`), when it is
               not the number itself: `rule_not` (its rule is none of these), `measure` (it has
               this measure), `same_domain: true` (it has the number's domain)
@@ -109,6 +111,7 @@ class Pattern:
     above: float | None = None  # only for a number above this value
     domain_from: frozenset[str] = frozenset()
     lead: dict | None = None  # conditions on the first number of the clause (or sentence)
+    distinct: tuple[str, ...] = ()  # groups of `before` that must name different domains
     negation: bool = False  # only for a zero stated by a negation (and only such rows for one)
     later: bool | None = None  # only for a number of a year after the report's
     amends: bool = False  # assigns a kind and no measure: asked once the measure and year are known
@@ -291,6 +294,7 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
                 above=row.get("above"),
                 domain_from=frozenset(row.get("domain_from") or ()),
                 lead=lead,
+                distinct=tuple(row.get("distinct") or ()),
                 negation=bool(row.get("negation")),
                 later=row.get("later"),
                 amends=amends,
@@ -406,6 +410,11 @@ def match(
             m = _before(p, text, spans, start)
             if m is None:
                 continue
+            if p.distinct:
+                cues = vocabulary().domain_cues
+                named = [cues.get(m.group(g)) for g in p.distinct]
+                if None in named or len(set(named)) < len(named):
+                    continue
             groups.update({k: v for k, v in m.groupdict().items() if v})
         if p.after is not None:
             m = p.after.match(text, end, spans["sentence"][1])
