@@ -81,3 +81,24 @@ def test_every_grammar_regex_compiles():
     for name in names:
         source = grammar.source(name)
         re.compile(source.format(regions="") if name == "department" else source)
+
+
+@pytest.mark.parametrize("row", [
+    "  kinds: [goal]\n  assigns: {measure: other}\n",  # no such kind
+    "  preceding: {}\n  assigns: {measure: other}\n",  # known at the late tier only
+    "  late: true\n  preceding: {same_clause: true}\n  assigns: {measure: other}\n",
+    "  lead: {rule: cue}\n  assigns: {measure: other}\n",
+    "  paired: list\n  assigns: {measure: other}\n",
+    "  within: [item, paragraph]\n  assigns: {measure: other}\n",
+    "  assigns: {kind: target, scope: x}\n",  # a row without a measure amends the kind only
+], ids=["kind", "late-only", "preceding", "lead", "paired", "within", "amend"])
+def test_a_row_with_an_unknown_condition_is_refused(tmp_path, row):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- id: x\n" + row + "  examples: [{text: a, facts: []}]\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        pt.load_patterns(bad, vocabulary())
+
+
+def test_tiers():
+    tiers = {p.id: p.tier for p in PATTERNS}
+    assert tiers["zero"] == "early" and tiers["parallel"] == "late" and tiers["goal-for-later-year"] == "amend"
