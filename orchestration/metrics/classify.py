@@ -152,6 +152,7 @@ class _Sentence:
         self.marks = marks
         self.titles = [(a, b) for a, b, k in marks if k == "《"]
         self.quoted = [(a, b) for a, b, k in marks if k != "("]
+        self.parens = [(a, b) for a, b, k in marks if k == "("]
 
     def in_title(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.titles)
@@ -348,8 +349,7 @@ class _Sentence:
         za, zb = w.zone
         own = [c for c in cues if za <= c.start and c.end <= (zb if w.q.word else w.q.end)]
         # 结案(包括上年受理后结转)68件: words in brackets explain; the cue outside them is the measure.
-        parens = [(a, b) for a, b, k in self.marks if k == "("]
-        outside = [c for c in own if not any(a < c.start < b for a, b in parens)]
+        outside = [c for c in own if not any(a < c.start < b for a, b in self.parens)]
         own = outside or own
         self._refine_unit(w, own, done)
 
@@ -437,13 +437,16 @@ class _Sentence:
         """The grammar file's verdict on a number, if a pattern of the tier holds for it (its domain may
         change): early rows first; late rows at the end of the cascade; amending rows once the measure
         and the year are known."""
+        rows = pt.candidates(tier, w.domain, w.q.unit, not w.q.word)
+        if not rows:
+            return None
         a, b = self.clause_spans[w.clause]
         spans = {"zone": (w.zone[0], b), "item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
-        brackets = [(s, e) for s, e, k in self.marks if k == "("]
         leads = {}
-        for within, first in (("clause", next(d for d in self._works if d.clause == w.clause)), ("sentence", self._works[0])):
-            if first is not w:
-                leads[within] = pt.Lead(first.rule, first.measure, first.domain)
+        if any(p.lead is not None for p in rows):
+            for within, first in (("clause", next(d for d in self._works if d.clause == w.clause)), ("sentence", self._works[0])):
+                if first is not w:
+                    leads[within] = pt.Lead(first.rule, first.measure, first.domain)
         ctx = self.ctx
         late = {}
         if tier == "late":  # what the numbers and clauses before say of a number without a measure word
@@ -461,7 +464,7 @@ class _Sentence:
             later=bool(w.year and ctx.year_known and ctx.report_year and w.year > ctx.report_year),
             domain_source=w.domain_source, previous_rule=done[-1].rule if done else None, leads=leads, **late,
         )
-        hit = pt.match(pt.patterns(), self.text, spans, number, brackets, tier)
+        hit = pt.match(rows, self.text, spans, number, self.parens)
         if hit is None or tier == "amend":
             return hit
         if hit.pattern.assigns["measure"] == "@cue" and hit.cue() not in self.vocab.measure_cues.get(w.domain, {}):
@@ -632,8 +635,7 @@ class _Sentence:
     def _counts_before(self, works: list[_Work], ci: int, listed: list[_Work], measures: list[str]) -> list[_Work]:
         """受理…69件,结案61件,同比分别上升76.9%和60.5%: changes of the counts before, in order (or none)."""
         rates = ("percent", "percentage_point")
-        parens = [(s, e) for s, e, k in self.marks if k == "("]
-        before = [x for x in works if x.clause < ci and not any(s < x.q.start < e for s, e in parens)]
+        before = [x for x in works if x.clause < ci and not any(s < x.q.start < e for s, e in self.parens)]
         counts = before[-len(listed):]
         follows = (
             not measures and all(x.q.unit in rates for x in listed) and len(counts) == len(listed)

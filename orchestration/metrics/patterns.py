@@ -73,7 +73,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -122,10 +122,8 @@ class Pattern:
     own_noun: bool | None = None
     pending: bool | None = None
     paired: str | None = None
-
-    @property
-    def tier(self) -> str:
-        return "amend" if self.amends else "late" if self.late else "early"
+    tier: str = "early"  # early, late or amend: when the cascade asks the row
+    checks: tuple = field(default=(), compare=False, repr=False)  # _checks(self), set by load_patterns
     description: str = ""
     examples: list[dict] = field(default_factory=list, compare=False)
     counterexamples: list[str] = field(default_factory=list, compare=False)
@@ -305,6 +303,7 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
                 own_noun=row.get("own_noun"),
                 pending=row.get("pending"),
                 paired=row.get("paired"),
+                tier="amend" if amends else "late" if row.get("late") else "early",
                 description=row.get("description", ""),
                 after=_compile(row.get("after"), vocab),
                 sentence=_compile(row.get("sentence"), vocab),
@@ -316,12 +315,22 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
                 counterexamples=row.get("counterexamples") or [],
             )
         )
+    patterns = [replace(p, checks=_checks(p)) for p in patterns]
     return sorted(patterns, key=lambda p: -p.priority)
 
 
 @cache
 def patterns() -> list[Pattern]:
     return load_patterns(PATTERN_FILE, vocabulary())
+
+
+@cache
+def candidates(tier: str, domain: str | None, unit: str, negation: bool) -> list[Pattern]:
+    """The patterns of one tier (early, late, amend), by priority, that may hold for a number of
+    this domain (None: none yet) and unit, stated by a number or by a negation (which only rows for
+    one read)."""
+    return [p for p in patterns() if p.tier == tier and p.negation == negation
+            and (not p.domains or (domain or NO_DOMAIN) in p.domains) and (not p.units or unit in p.units)]
 
 
 @cache
@@ -349,28 +358,42 @@ def _lead_holds(cond: dict, n: Number) -> bool:
     return not cond.get("same_domain") or lead.domain == n.domain
 
 
+def _checks(p: Pattern) -> tuple:
+    """The row's conditions on what is known of a number, as tests: only those it sets, so that the
+    many rows with a condition or two cost a call or two per number."""
+    checks = []  # (domains, units and negation sort the rows beforehand: candidates)
+    if p.kinds:
+        checks.append(lambda n: n.kind in p.kinds)
+    if p.follows:
+        checks.append(lambda n: n.previous_rule in p.follows)
+    if p.bare:
+        checks.append(lambda n: n.bare)
+    if p.domain_from:
+        checks.append(lambda n: n.domain_source in p.domain_from)
+    if p.above is not None:
+        checks.append(lambda n: n.value > p.above)
+    if p.lead is not None:
+        checks.append(lambda n: _lead_holds(p.lead, n))
+    if p.preceding is not None:
+        checks.append(lambda n: _preceding_holds(p.preceding, n.preceding))
+    if p.pending is not None:
+        checks.append(lambda n: p.pending == (n.pending is not None))
+    for flag in ("approx", "older", "later", "compares", "baseline", "own_noun", "paired"):
+        if getattr(p, flag) is not None:
+            checks.append(_equals(flag, getattr(p, flag)))
+    return tuple(checks)
+
+
+def _equals(flag: str, want):
+    return lambda n: getattr(n, flag) == want
+
+
 def _holds(p: Pattern, n: Number) -> bool:
     """The conditions on what is known of the number, before any regex is tried."""
-    return not (
-        (p.domains and (n.domain or NO_DOMAIN) not in p.domains)
-        or (p.units and n.unit not in p.units)
-        or (p.kinds and n.kind not in p.kinds)
-        or (p.follows and n.previous_rule not in p.follows)
-        or p.negation != n.negation
-        or (p.bare and not n.bare)
-        or (p.approx is not None and p.approx != n.approx)
-        or (p.older is not None and p.older != n.older)
-        or (p.later is not None and p.later != n.later)
-        or (p.above is not None and not n.value > p.above)
-        or (p.domain_from and n.domain_source not in p.domain_from)
-        or (p.lead is not None and not _lead_holds(p.lead, n))
-        or (p.compares is not None and p.compares != n.compares)
-        or (p.baseline is not None and p.baseline != n.baseline)
-        or (p.preceding is not None and not _preceding_holds(p.preceding, n.preceding))
-        or (p.own_noun is not None and p.own_noun != n.own_noun)
-        or (p.pending is not None and p.pending != (n.pending is not None))
-        or (p.paired is not None and p.paired != n.paired)
-    )
+    for check in p.checks:  # noqa: SIM110 (a loop: all() over a generator costs more, per number and row)
+        if not check(n):
+            return False
+    return True
 
 
 def _preceding_holds(cond: dict, prev: Preceding | None) -> bool:
@@ -395,14 +418,13 @@ def _before(p: Pattern, text: str, spans: dict[str, tuple[int, int]], start: int
 
 def match(
     found: list[Pattern], text: str, spans: dict[str, tuple[int, int]], n: Number,
-    brackets: list[tuple[int, int]] = (), tier: str = "early",
+    brackets: list[tuple[int, int]] = (),
 ) -> Match | None:
-    """The first pattern (by priority) of the tier that holds for the number `n`; `spans` gives the
-    zone, item, clause and sentence around it as (start, end). Tiers: early (asked first), late (at
-    the end of the cascade), amend (once the measure and the year are known)."""
+    """The first pattern of `found` (by priority: see candidates()) that holds for the number `n`;
+    `spans` gives the zone, item, clause and sentence around it as (start, end)."""
     start, end = n.start, n.end
     for p in found:
-        if p.tier != tier or not _holds(p, n):
+        if not _holds(p, n):
             continue
         groups: dict[str, str] = {}
         after_end = None
