@@ -302,34 +302,47 @@ class _Sentence:
     # -- domain -----------------------------------------------------------------------------------
 
     def _domain(self, w: _Work) -> None:
+        """The first domain row (patterns.yaml) that holds and whose source has a domain gives it."""
         a, b = self.clause_spans[w.clause]
-        hits = [h for h in self.domain_hits if a <= h.start < b]
-        before = [h for h in hits if h.end <= w.q.end]
-        if before:
-            w.domain, w.domain_cue, w.domain_source = before[-1].label, before[-1], "clause"
-            return
-        after = [h for h in hits if h.start >= w.q.end]
-        if after:
-            w.domain, w.domain_source = after[0].label, "clause"
-            return
-        earlier = [h for h in self.domain_hits if h.end <= a]
-        if earlier:
-            w.domain, w.domain_source = earlier[-1].label, "sentence"
-            return
-        # A later clause: first one without a number (the sentence's topic), then any.
-        numbered = {x for x in range(len(self.clause_spans)) if self._has_quantity_in(x)}
-        later = [h for h in self.domain_hits if h.start >= b]
-        later = [h for h in later if self._clause_of(h.start) not in numbered] or later
-        if later:
-            w.domain, w.domain_source = later[0].label, "sentence"
-        elif self._opens_with("subset") and self.ctx.last_count_domain:
-            w.domain, w.domain_source = self.ctx.last_count_domain, "paragraph"
-        elif self.carried_subject and self.ctx.subject_domain:
-            w.domain, w.domain_source = self.ctx.subject_domain, "paragraph"
-        elif self.ctx.paragraph_domain:  # 纠错86件 after a sentence on 行政复议: the paragraph's domain
-            w.domain, w.domain_source = self.ctx.paragraph_domain, "paragraph"
-        else:  # else the last topic heading's
-            w.domain, w.domain_source = self.ctx.topic, "heading" if self.ctx.topic else None
+        spans = {"zone": (w.zone[0], b), "item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
+        number = pt.Number(w.q.start, w.q.end if w.q.word else w.q.num_end, None, w.q.unit, value=w.q.value,
+                           approx=w.q.approx, negation=not w.q.word)
+        rows = pt.candidates("domain", None, w.q.unit, not w.q.word)
+        for hit in pt.holding(rows, self.text, spans, number, self.parens):
+            found = self._domain_of(w, hit.pattern.assigns["domain"], a, b)
+            if found:
+                w.domain, w.domain_source = found
+                return
+        w.domain, w.domain_source = None, None
+
+    def _domain_of(self, w: _Work, source: str, a: int, b: int) -> tuple[str, str] | None:
+        """A domain source of the domain rows (patterns.py lists them), with where it came from."""
+        ctx = self.ctx
+        if source == "@before":
+            before = [h for h in self.domain_hits if a <= h.start < b and h.end <= w.q.end]
+            if before:
+                w.domain_cue = before[-1]
+                return before[-1].label, "clause"
+        elif source == "@after":
+            after = [h for h in self.domain_hits if a <= h.start < b and h.start >= w.q.end]
+            return (after[0].label, "clause") if after else None
+        elif source == "@earlier":
+            earlier = [h for h in self.domain_hits if h.end <= a]
+            return (earlier[-1].label, "sentence") if earlier else None
+        elif source == "@later":  # clauses without a number first (the sentence's topic), then any
+            numbered = {x for x in range(len(self.clause_spans)) if self._has_quantity_in(x)}
+            later = [h for h in self.domain_hits if h.start >= b]
+            later = [h for h in later if self._clause_of(h.start) not in numbered] or later
+            return (later[0].label, "sentence") if later else None
+        elif source == "@last-count":
+            return (ctx.last_count_domain, "paragraph") if ctx.last_count_domain else None
+        elif source == "@subject":
+            return (ctx.subject_domain, "paragraph") if self.carried_subject and ctx.subject_domain else None
+        elif source == "@paragraph":
+            return (ctx.paragraph_domain, "paragraph") if ctx.paragraph_domain else None
+        elif source == "@heading":
+            return (ctx.topic, "heading") if ctx.topic else None
+        return None
 
     def _has_quantity_in(self, clause: int) -> bool:
         a, b = self.clause_spans[clause]
@@ -437,17 +450,19 @@ class _Sentence:
         """The grammar file's verdict on a number, if a pattern of the tier holds for it (its domain may
         change): early rows first; late rows at the end of the cascade; amending rows once the measure
         and the year are known."""
-        rows = pt.candidates(tier, w.domain, w.q.unit, not w.q.word)
+        ctx = self.ctx
+        later = bool(w.year and ctx.year_known and ctx.report_year and w.year > ctx.report_year)
+        key = (tier, w.domain, w.q.unit, not w.q.word, w.kind, later)
+        rows = pt.candidates(*key)
         if not rows:
             return None
         a, b = self.clause_spans[w.clause]
         spans = {"zone": (w.zone[0], b), "item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
         leads = {}
-        if any(p.lead is not None for p in rows):
+        if pt.reads_leads(*key):
             for within, first in (("clause", next(d for d in self._works if d.clause == w.clause)), ("sentence", self._works[0])):
                 if first is not w:
                     leads[within] = pt.Lead(first.rule, first.measure, first.domain)
-        ctx = self.ctx
         late = {}
         if tier == "late":  # what the numbers and clauses before say of a number without a measure word
             prev = done[-1] if done and done[-1].domain == w.domain else None
@@ -461,7 +476,7 @@ class _Sentence:
         number = pt.Number(  # a negation ends at its word: what it negates follows (未有|败诉案件)
             w.q.start, w.q.end if w.q.word else w.q.num_end, w.domain, w.q.unit, value=w.q.value, kind=w.kind,
             approx=w.q.approx, bare=bare, older=w.older, negation=not w.q.word, paired=self._paired(w, pair),
-            later=bool(w.year and ctx.year_known and ctx.report_year and w.year > ctx.report_year),
+            later=later,
             domain_source=w.domain_source, previous_rule=done[-1].rule if done else None, leads=leads, **late,
         )
         hit = pt.match(rows, self.text, spans, number, self.parens)

@@ -63,6 +63,14 @@ What a pattern assigns:
            it breaks down), or
            `@cue` (the measure the word in the group `cue` names in the number's domain; {CUES} is
            every measure word, {VERBS} those that name no domain's object)
+  domain (alone, `@source`): a domain row, asked before anything else is known of the number, in
+           priority order; the first whose conditions hold and whose source has a domain gives it.
+           Sources (classify._domain_of): @before / @after (the nearest domain word before, else the
+           first after, the number in its clause), @earlier / @later (the last domain word of the
+           clauses before it; the first of those after, clauses without a number first), @last-count
+           (the domain of the paragraph's last count), @subject (what the previous sentences said of
+           the department they were about, when this sentence names no subject of its own),
+           @paragraph (the paragraph's domain), @heading (the last topic heading's)
   kind:    value | change | target (default: the kind the number already has). A row that assigns
            a kind and no measure amends: it is asked after the measure and the year are known (the
            first that holds sets the kind; the fact's rule stays the measure's)
@@ -73,6 +81,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -85,6 +94,7 @@ PATTERN_FILE = Path(__file__).parent / "data" / "patterns.yaml"
 WITHIN = ("zone", "item", "clause", "sentence")
 KINDS = ("value", "change", "target")
 DROP = "none"  # `measure: none`: the number gives no fact
+DOMAIN_SOURCES = ("@before", "@after", "@earlier", "@later", "@last-count", "@subject", "@paragraph", "@heading")
 NO_DOMAIN = "none"  # in `domains`: a number whose sentence names no domain
 _MACRO = re.compile(r"\{([A-Z]+)(?::([\w.]+))?\}")
 _HAN = r"[\u4e00-\u9fff]"
@@ -122,7 +132,7 @@ class Pattern:
     own_noun: bool | None = None
     pending: bool | None = None
     paired: str | None = None
-    tier: str = "early"  # early, late or amend: when the cascade asks the row
+    tier: str = "early"  # domain, early, late or amend: when the cascade asks the row
     checks: tuple = field(default=(), compare=False, repr=False)  # _checks(self), set by load_patterns
     description: str = ""
     examples: list[dict] = field(default_factory=list, compare=False)
@@ -148,9 +158,10 @@ class Preceding:
     continues: bool
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Number:
-    """What is known of a number when the patterns are asked."""
+    """What is known of a number when the patterns are asked (not frozen: one is built per number
+    and tier, and a frozen dataclass's fields cost a setattr each)."""
 
     start: int
     end: int
@@ -244,14 +255,17 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
             raise ValueError(f"pattern {pid}: id used twice")
         ids.add(pid)
         assigns = dict(row.get("assigns") or {})
-        amends = "measure" not in assigns
+        domain_row = set(assigns) == {"domain"} and str(assigns["domain"]).startswith("@")
+        if domain_row and assigns["domain"] not in DOMAIN_SOURCES:
+            raise ValueError(f"pattern {pid}: unknown domain source {assigns['domain']!r}")
+        amends = "measure" not in assigns and not domain_row
         if amends and set(assigns) != {"kind"}:
             raise ValueError(f"pattern {pid}: a row without a measure amends the kind only")
         if assigns.get("kind") not in (None, *KINDS):
             raise ValueError(f"pattern {pid}: unknown kind {assigns.get('kind')!r}")
-        if not amends and assigns.get("measure") not in measures:
+        if not amends and not domain_row and assigns.get("measure") not in measures:
             raise ValueError(f"pattern {pid}: unknown measure {assigns.get('measure')!r}")
-        if assigns.get("domain") not in (None, "paragraph", *domains):
+        if not domain_row and assigns.get("domain") not in (None, "paragraph", *domains):
             raise ValueError(f"pattern {pid}: unknown domain {assigns.get('domain')!r}")
         within = row.get("within", "item")
         within = tuple(within) if isinstance(within, list) else (within,)
@@ -303,7 +317,7 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
                 own_noun=row.get("own_noun"),
                 pending=row.get("pending"),
                 paired=row.get("paired"),
-                tier="amend" if amends else "late" if row.get("late") else "early",
+                tier="domain" if domain_row else "amend" if amends else "late" if row.get("late") else "early",
                 description=row.get("description", ""),
                 after=_compile(row.get("after"), vocab),
                 sentence=_compile(row.get("sentence"), vocab),
@@ -325,18 +339,28 @@ def patterns() -> list[Pattern]:
 
 
 @cache
-def candidates(tier: str, domain: str | None, unit: str, negation: bool) -> list[Pattern]:
-    """The patterns of one tier (early, late, amend), by priority, that may hold for a number of
-    this domain (None: none yet) and unit, stated by a number or by a negation (which only rows for
-    one read)."""
-    return [p for p in patterns() if p.tier == tier and p.negation == negation
-            and (not p.domains or (domain or NO_DOMAIN) in p.domains) and (not p.units or unit in p.units)]
+def candidates(tier: str, domain: str | None, unit: str, negation: bool, kind: str = "value",
+               later: bool = False) -> list[Pattern]:
+    """The patterns of one tier (domain, early, late, amend), by priority, that may hold for a number
+    of this domain (None: none yet), unit and kind, of a year after the report's or not, stated by a
+    number or by a negation (which only rows for one read, but for the domain rows, which read every
+    number). These conditions sort the rows once; _checks tests the others per number."""
+    return [p for p in patterns() if p.tier == tier and (p.negation == negation or tier == "domain")
+            and (not p.domains or (domain or NO_DOMAIN) in p.domains) and (not p.units or unit in p.units)
+            and (not p.kinds or kind in p.kinds) and (p.later is None or p.later == later)]
+
+
+@cache
+def reads_leads(*key) -> bool:
+    """Whether any of the candidates (same arguments) asks about the first number of a clause or
+    sentence."""
+    return any(p.lead is not None for p in candidates(*key))
 
 
 @cache
 def domain_patterns() -> list[Pattern]:
     """Patterns that may give a number a domain where the sentence names none."""
-    return [p for p in patterns() if p.assigns.get("domain") not in (None, "paragraph")
+    return [p for p in patterns() if p.tier == "early" and p.assigns.get("domain") not in (None, "paragraph")
             and (not p.domains or NO_DOMAIN in p.domains)]
 
 
@@ -362,8 +386,6 @@ def _checks(p: Pattern) -> tuple:
     """The row's conditions on what is known of a number, as tests: only those it sets, so that the
     many rows with a condition or two cost a call or two per number."""
     checks = []  # (domains, units and negation sort the rows beforehand: candidates)
-    if p.kinds:
-        checks.append(lambda n: n.kind in p.kinds)
     if p.follows:
         checks.append(lambda n: n.previous_rule in p.follows)
     if p.bare:
@@ -378,7 +400,7 @@ def _checks(p: Pattern) -> tuple:
         checks.append(lambda n: _preceding_holds(p.preceding, n.preceding))
     if p.pending is not None:
         checks.append(lambda n: p.pending == (n.pending is not None))
-    for flag in ("approx", "older", "later", "compares", "baseline", "own_noun", "paired"):
+    for flag in ("approx", "older", "compares", "baseline", "own_noun", "paired"):
         if getattr(p, flag) is not None:
             checks.append(_equals(flag, getattr(p, flag)))
     return tuple(checks)
@@ -416,11 +438,11 @@ def _before(p: Pattern, text: str, spans: dict[str, tuple[int, int]], start: int
     return None
 
 
-def match(
+def holding(
     found: list[Pattern], text: str, spans: dict[str, tuple[int, int]], n: Number,
     brackets: list[tuple[int, int]] = (),
-) -> Match | None:
-    """The first pattern of `found` (by priority: see candidates()) that holds for the number `n`;
+) -> Iterator[Match]:
+    """The patterns of `found` (by priority: see candidates()) that hold for the number `n`, in order;
     `spans` gives the zone, item, clause and sentence around it as (start, end)."""
     start, end = n.start, n.end
     for p in found:
@@ -448,5 +470,12 @@ def match(
             not any(a < m.start() < b for a, b in brackets) for m in p.sentence.finditer(text, *spans["sentence"])
         ):
             continue  # (words in brackets only explain: they are not what the sentence states)
-        return Match(p, groups, after_end)
-    return None
+        yield Match(p, groups, after_end)
+
+
+def match(
+    found: list[Pattern], text: str, spans: dict[str, tuple[int, int]], n: Number,
+    brackets: list[tuple[int, int]] = (),
+) -> Match | None:
+    """The first pattern of `found` that holds for the number `n` (see holding)."""
+    return next(holding(found, text, spans, n, brackets), None)

@@ -12,7 +12,7 @@ from orchestration.metrics.vocabulary import vocabulary
 from tests.metrics.test_sentences import as_tuple, facts_of, parse_expected
 
 PATTERNS = pt.patterns()
-EXAMPLES = [(p.id, ex["text"], ex["facts"], ex.get("dropped", []) + ex.get("kinds", [])) for p in PATTERNS for ex in p.examples]
+EXAMPLES = [(p.id, ex["text"], ex["facts"], ex.get("dropped", []) + ex.get("gives", [])) for p in PATTERNS for ex in p.examples]
 # A counterexample is a sentence, or {text, facts}: a sentence and facts it gives instead.
 COUNTER = [(p.id, c, []) if isinstance(c, str) else (p.id, c["text"], c["facts"]) for p in PATTERNS for c in p.counterexamples]
 
@@ -33,8 +33,8 @@ def test_a_pattern_names_only_known_words(tmp_path):
 
 def test_a_pattern_that_drops_numbers_or_amends_kinds_shows_which():
     for p in PATTERNS:
-        if p.amends:
-            assert all(ex.get("kinds") for ex in p.examples), p.id
+        if p.tier in ("amend", "domain"):
+            assert all(ex.get("gives") for ex in p.examples), p.id
         elif p.assigns["measure"] == pt.DROP:
             assert all(ex.get("dropped") for ex in p.examples), p.id
 
@@ -42,7 +42,7 @@ def test_a_pattern_that_drops_numbers_or_amends_kinds_shows_which():
 @pytest.mark.parametrize(("pid", "text", "expected", "more"), EXAMPLES, ids=[f"{p}-{i}" for i, (p, *_) in enumerate(EXAMPLES)])
 def test_example(pid, text, expected, more):
     """`more`: numbers as written that must give no fact (dropped), or facts the sentence must give
-    (kinds, for a row that amends a kind and names no fact's rule)."""
+    (gives, for a row that amends a kind or gives a domain, and names no fact's rule)."""
     facts = facts_of(text)
     produced = [as_tuple(f) for f in facts if f.rule == pid]
     assert sorted(produced, key=repr) == sorted(map(parse_expected, expected), key=repr), [
