@@ -473,6 +473,12 @@ class _Sentence:
                     self._parallel(prev, w)),
                 own_noun=(w.kind == "change" or w.baseline) and self._names_another(w),
             )
+        if tier == "kind":  # what makes a number a goal
+            stated = self.years.stated(self.clause_spans, w.clause, w.q.start) if self.plan else None
+            late = dict(
+                governed=any(self._governs(t, w) for t in self.cues("target", a, w.zone[1])),
+                plan=bool(self.plan), stated_past=bool(stated and ctx.report_year and stated <= ctx.report_year),
+            )
         number = pt.Number(  # a negation ends at its word: what it negates follows (未有|败诉案件)
             w.q.start, w.q.end if w.q.word else w.q.num_end, w.domain, w.q.unit, value=w.q.value, kind=w.kind,
             approx=w.q.approx, bare=bare, older=w.older, negation=not w.q.word, paired=self._paired(w, pair),
@@ -480,7 +486,7 @@ class _Sentence:
             domain_source=w.domain_source, previous_rule=done[-1].rule if done else None, leads=leads, **late,
         )
         hit = pt.match(rows, self.text, spans, number, self.parens)
-        if hit is None or tier == "amend":
+        if hit is None or tier in ("amend", "kind"):
             return hit
         if hit.pattern.assigns["measure"] == "@cue" and hit.cue() not in self.vocab.measure_cues.get(w.domain, {}):
             return None  # the word after names no measure of this domain
@@ -701,13 +707,9 @@ class _Sentence:
         if w.baseline:  # 较2022年的 names its year; 较上年 is the report year minus one
             w.year, w.year_source = year, source
             return
-        if any(self._governs(t, w) for t in self.cues("target", self.clause_spans[w.clause][0], zb)):
-            w.kind = "target"
-        elif self.plan:
-            # The plan part may look back: 2023年纠错率为9.6% there is a result, not a goal.
-            stated = self.years.stated(self.clause_spans, w.clause, w.q.start)
-            past = stated and self.ctx.report_year and stated <= self.ctx.report_year
-            w.kind = "value" if past else "target"
+        hit = self._pattern(w, [], tier="kind")  # target-word, plan-goal
+        if hit:
+            w.kind = hit.pattern.assigns["kind"]
 
     def _listed_change(self, w: _Work) -> tuple[int, bool] | None:
         """A rate a change word reaches through a list is a change too: joined to a change by 和 or 、

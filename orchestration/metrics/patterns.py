@@ -24,6 +24,11 @@ What a pattern assigns:
               (比2020年提高: years.py reads the baseline); above: a value the number exceeds;
               domain_from: where its domain came from (classify.SOURCES: clause, sentence…);
               later: true for a number whose year is after the report's (the metadata's) year;
+              governed: true for a number a target word of its clause takes (a verb, 力争 / 确保,
+              rules the rest of the clause; a bound or noun, 控制在 / 不低于 / 目标为, stands right
+              before it, with only years, fillers and link words between: classify._governs);
+              plan: true for a number in the plan part of a report; stated_past: true for one whose
+              clause states a year up to the report's;
               negation: true for a zero stated by a negation (未有败诉案件: the "number" is the
               negation word, the words it negates follow it); a negation is read by these rows
               only, and one that no row reads gives no fact;
@@ -73,7 +78,9 @@ What a pattern assigns:
            @paragraph (the paragraph's domain), @heading (the last topic heading's)
   kind:    value | change | target (default: the kind the number already has). A row that assigns
            a kind and no measure amends: it is asked after the measure and the year are known (the
-           first that holds sets the kind; the fact's rule stays the measure's)
+           first that holds sets the kind; the fact's rule stays the measure's), or, with `tier:
+           kind`, when the kind is read, before the measure (for a number that is no change and no
+           baseline)
   scope:   a template over the named groups of `before`, e.g. "{body}（被申请人）"
 """
 
@@ -124,6 +131,9 @@ class Pattern:
     distinct: tuple[str, ...] = ()  # groups of `before` that must name different domains
     negation: bool = False  # only for a zero stated by a negation (and only such rows for one)
     later: bool | None = None  # only for a number of a year after the report's
+    governed: bool | None = None
+    plan: bool | None = None
+    stated_past: bool | None = None
     amends: bool = False  # assigns a kind and no measure: asked once the measure and year are known
     late: bool = False  # asked at the end of the cascade, for a number nothing else decided
     compares: bool | None = None
@@ -132,7 +142,7 @@ class Pattern:
     own_noun: bool | None = None
     pending: bool | None = None
     paired: str | None = None
-    tier: str = "early"  # domain, early, late or amend: when the cascade asks the row
+    tier: str = "early"  # domain, kind, early, late or amend: when the cascade asks the row
     checks: tuple = field(default=(), compare=False, repr=False)  # _checks(self), set by load_patterns
     description: str = ""
     examples: list[dict] = field(default_factory=list, compare=False)
@@ -174,6 +184,10 @@ class Number:
     older: bool = False  # a change against a period other than the previous year
     negation: bool = False  # a zero stated by a negation word: start and end are the word's
     later: bool = False  # its year is after the report's year (known from the metadata)
+    # Known at the kind tier only:
+    governed: bool = False  # a target word of its clause takes it
+    plan: bool = False  # it stands in the plan part of the report
+    stated_past: bool = False  # its clause states a year up to the report's
     # Known at the late tier only (see the module docstring):
     compares: bool = False
     baseline: bool = False
@@ -261,6 +275,11 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
         amends = "measure" not in assigns and not domain_row
         if amends and set(assigns) != {"kind"}:
             raise ValueError(f"pattern {pid}: a row without a measure amends the kind only")
+        if row.get("tier") not in (None, "kind", "amend") or (row.get("tier") and not amends):
+            raise ValueError(f"pattern {pid}: only a row that assigns a kind alone names its tier (kind or amend)")
+        kind_only = [k for k in ("governed", "plan", "stated_past") if k in row]
+        if kind_only and row.get("tier") != "kind":
+            raise ValueError(f"pattern {pid}: {kind_only} are known at the kind tier only (tier: kind)")
         if assigns.get("kind") not in (None, *KINDS):
             raise ValueError(f"pattern {pid}: unknown kind {assigns.get('kind')!r}")
         if not amends and not domain_row and assigns.get("measure") not in measures:
@@ -309,6 +328,9 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
                 distinct=tuple(row.get("distinct") or ()),
                 negation=bool(row.get("negation")),
                 later=row.get("later"),
+                governed=row.get("governed"),
+                plan=row.get("plan"),
+                stated_past=row.get("stated_past"),
                 amends=amends,
                 late=bool(row.get("late")),
                 compares=row.get("compares"),
@@ -317,7 +339,8 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
                 own_noun=row.get("own_noun"),
                 pending=row.get("pending"),
                 paired=row.get("paired"),
-                tier="domain" if domain_row else "amend" if amends else "late" if row.get("late") else "early",
+                tier="domain" if domain_row else (row.get("tier") or "amend") if amends
+                else "late" if row.get("late") else "early",
                 description=row.get("description", ""),
                 after=_compile(row.get("after"), vocab),
                 sentence=_compile(row.get("sentence"), vocab),
@@ -400,7 +423,7 @@ def _checks(p: Pattern) -> tuple:
         checks.append(lambda n: _preceding_holds(p.preceding, n.preceding))
     if p.pending is not None:
         checks.append(lambda n: p.pending == (n.pending is not None))
-    for flag in ("approx", "older", "compares", "baseline", "own_noun", "paired"):
+    for flag in ("approx", "older", "governed", "plan", "stated_past", "compares", "baseline", "own_noun", "paired"):
         if getattr(p, flag) is not None:
             checks.append(_equals(flag, getattr(p, flag)))
     return tuple(checks)

@@ -9,12 +9,28 @@ import pytest
 
 from orchestration.metrics import patterns as pt
 from orchestration.metrics.vocabulary import vocabulary
+from orchestration.reports.parsed import Section
 from tests.metrics.test_sentences import as_tuple, facts_of, parse_expected
 
 PATTERNS = pt.patterns()
-EXAMPLES = [(p.id, ex["text"], ex["facts"], ex.get("dropped", []) + ex.get("gives", [])) for p in PATTERNS for ex in p.examples]
+EXAMPLES = [(p.id, ex["text"], ex["facts"], ex.get("dropped", []) + ex.get("gives", []), ex.get("plan"))
+            for p in PATTERNS for ex in p.examples]
 # A counterexample is a sentence, or {text, facts}: a sentence and facts it gives instead.
-COUNTER = [(p.id, c, []) if isinstance(c, str) else (p.id, c["text"], c["facts"]) for p in PATTERNS for c in p.counterexamples]
+COUNTER = [(p.id, c, [], None) if isinstance(c, str) else (p.id, c["text"], c["facts"], c.get("plan"))
+           for p in PATTERNS for c in p.counterexamples]
+
+
+def _facts(text: str, plan: str | None) -> list:
+    """The facts of an example; `plan` marks where the report's plan part starts."""
+    if plan is None:
+        return facts_of(text)
+    at = text.index(plan)
+    heading = text[at:].split("\n", 1)[0]
+    sections = [
+        Section(0, None, 1, "一", "", 0, at, "achievements"),
+        Section(1, None, 1, plan.rstrip("、"), heading[len(plan):], at, len(text), "plan"),
+    ]
+    return facts_of(text, sections=sections)
 
 
 def test_the_file_loads_and_every_pattern_has_examples():
@@ -33,17 +49,17 @@ def test_a_pattern_names_only_known_words(tmp_path):
 
 def test_a_pattern_that_drops_numbers_or_amends_kinds_shows_which():
     for p in PATTERNS:
-        if p.tier in ("amend", "domain"):
+        if p.tier in ("amend", "kind", "domain"):
             assert all(ex.get("gives") for ex in p.examples), p.id
         elif p.assigns["measure"] == pt.DROP:
             assert all(ex.get("dropped") for ex in p.examples), p.id
 
 
-@pytest.mark.parametrize(("pid", "text", "expected", "more"), EXAMPLES, ids=[f"{p}-{i}" for i, (p, *_) in enumerate(EXAMPLES)])
-def test_example(pid, text, expected, more):
+@pytest.mark.parametrize(("pid", "text", "expected", "more", "plan"), EXAMPLES, ids=[f"{p}-{i}" for i, (p, *_) in enumerate(EXAMPLES)])
+def test_example(pid, text, expected, more, plan):
     """`more`: numbers as written that must give no fact (dropped), or facts the sentence must give
     (gives, for a row that amends a kind or gives a domain, and names no fact's rule)."""
-    facts = facts_of(text)
+    facts = _facts(text, plan)
     produced = [as_tuple(f) for f in facts if f.rule == pid]
     assert sorted(produced, key=repr) == sorted(map(parse_expected, expected), key=repr), [
         (as_tuple(f), f.rule) for f in facts
@@ -57,9 +73,9 @@ def test_example(pid, text, expected, more):
             assert item in text and not [f for f in facts if item in f.quote], item
 
 
-@pytest.mark.parametrize(("pid", "text", "instead"), COUNTER, ids=[f"{p}-not{i}" for i, (p, *_) in enumerate(COUNTER)])
-def test_counterexample(pid, text, instead):
-    facts = facts_of(text)
+@pytest.mark.parametrize(("pid", "text", "instead", "plan"), COUNTER, ids=[f"{p}-not{i}" for i, (p, *_) in enumerate(COUNTER)])
+def test_counterexample(pid, text, instead, plan):
+    facts = _facts(text, plan)
     assert not [f for f in facts if f.rule == pid]
     produced = [as_tuple(f) for f in facts]
     for spec in instead:
