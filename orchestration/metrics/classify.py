@@ -304,12 +304,16 @@ class _Sentence:
     def _domain(self, w: _Work) -> None:
         """The first domain row (patterns.yaml) that holds and whose source has a domain gives it."""
         a, b = self.clause_spans[w.clause]
-        spans = {"zone": (w.zone[0], b), "item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
-        number = pt.Number(w.q.start, w.q.end if w.q.word else w.q.num_end, None, w.q.unit, value=w.q.value,
-                           approx=w.q.approx, negation=not w.q.word)
-        rows = pt.candidates("domain", None, w.q.unit, not w.q.word)
-        for hit in pt.holding(rows, self.text, spans, number, self.parens):
-            found = self._domain_of(w, hit.pattern.assigns["domain"], a, b)
+        number = None
+        for row in pt.candidates("domain", None, w.q.unit, not w.q.word):
+            if not row.plain:  # a row with conditions: read the number once, for those only
+                if number is None:
+                    spans = {"zone": (w.zone[0], b), "item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
+                    number = pt.Number(w.q.start, w.q.end if w.q.word else w.q.num_end, None, w.q.unit,
+                                       value=w.q.value, approx=w.q.approx, negation=not w.q.word)
+                if pt.match([row], self.text, spans, number, self.parens) is None:
+                    continue
+            found = self._domain_of(w, row.assigns["domain"], a, b)
             if found:
                 w.domain, w.domain_source = found
                 return

@@ -144,6 +144,7 @@ class Pattern:
     paired: str | None = None
     tier: str = "early"  # domain, kind, early, late or amend: when the cascade asks the row
     checks: tuple = field(default=(), compare=False, repr=False)  # _checks(self), set by load_patterns
+    plain: bool = False  # no condition and no regex: it holds for every number it is a candidate for
     description: str = ""
     examples: list[dict] = field(default_factory=list, compare=False)
     counterexamples: list[str] = field(default_factory=list, compare=False)
@@ -353,6 +354,7 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
             )
         )
     patterns = [replace(p, checks=_checks(p)) for p in patterns]
+    patterns = [replace(p, plain=not (p.checks or p.before or p.after or p.sentence or p.distinct)) for p in patterns]
     return sorted(patterns, key=lambda p: -p.priority)
 
 
