@@ -1,21 +1,26 @@
 """Classify the quantities of one sentence: domain, measure, kind, year and scope, with the evidence.
 
-Domain: the nearest domain cue in the quantity's clause; else the sentence's earlier clauses; else a
-later clause (one without a number first: the sentence's topic); else, for a sentence opening with
-其中, the previous count; else the department the paragraph is about; else the last topic heading.
+The decisions are rows of the grammar file (data/patterns.yaml, run by patterns.py); this module reads
+what their conditions need and applies what they assign. The rows come in tiers, asked in this order:
 
-Measure (the fact's `rule`): the grammar file (data/patterns.yaml, run by patterns.py) decides, in
-three tiers around the one step left here. Early rows are asked first, by priority: what the words
-around the number say (scopes, parts, 其中 subsets, negations stating zero, older baselines, rates above
-100%, and, below all of them, the lists paired by 分别 that _pairs lines up). Then `cue`: a cue of the
-domain in the quantity's own zone (its list item up to the number), verbs before object words, whose
-unit fits the number's (`cue-unit` when none fits, `foreign-object` when a verb shared by several
-domains counts an object of its own). A number without a cue goes to the late rows (same-item,
-change, baseline, change-of-other, pending, parallel: what the numbers and clauses before it say);
-anything else is `other` (`no-cue`). A wrong number costs more than a missing one, so every doubt
-ends in `other`. Amending rows (goal-for-later-year) set the kind once the year is known. This module
-reads what the rows' conditions need (baselines, leads, head nouns, pending measures); the rows say
-what it makes the number.
+- domain rows: where the number's domain comes from, in priority order (a domain word before it in its
+  clause, after it, in the clauses before, in a later clause, the total a 其中 sentence breaks down, the
+  department the paragraph is about, the paragraph, the last topic heading);
+- kind rows: whether a number that is no change and no baseline is a goal (a target word that takes it,
+  the plan part of the report); changes and baselines are read here (_kind_word, _listed_change,
+  years.baseline_where);
+- early rows: what the words around the number say (scopes, parts, 其中 subsets, negations stating
+  zero, older baselines, rates above 100%, and, below all of them, the lists paired by 分别 that _pairs
+  lines up);
+- then the one step left here, `cue`: a cue of the domain in the quantity's own zone (its list item up
+  to the number), verbs before object words, whose unit fits the number's (`cue-unit` when none fits,
+  `foreign-object` when a verb shared by several domains counts an object of its own);
+- late rows, for a number without a cue: what the numbers and clauses before it say (same-item, change,
+  baseline, change-of-other, pending, parallel); anything else is `other` (`no-cue`);
+- amending rows, once the year is known (goal-for-later-year).
+
+The fact's `rule` is the row (or step) that gave its measure. A wrong number costs more than a missing
+one, so every doubt ends in `other`.
 
 Each fact says where its domain and its year came from (SOURCES): `clause` (a word in the number's own
 clause), `sentence` (another clause of its sentence), `paragraph` (an earlier sentence of the paragraph:
@@ -451,9 +456,9 @@ class _Sentence:
 
     def _pattern(self, w: _Work, done: list[_Work], bare: bool = True, tier: str = "early",
                  pair: tuple | None = None) -> pt.Match | None:
-        """The grammar file's verdict on a number, if a pattern of the tier holds for it (its domain may
-        change): early rows first; late rows at the end of the cascade; amending rows once the measure
-        and the year are known."""
+        """The grammar file's verdict on a number, if a row of the tier (kind, early, late, amend: see
+        the module docstring) holds for it; an early row may change its domain. Reads only what the
+        tier's conditions need."""
         ctx = self.ctx
         later = bool(w.year and ctx.year_known and ctx.report_year and w.year > ctx.report_year)
         key = (tier, w.domain, w.q.unit, not w.q.word, w.kind, later)
@@ -467,10 +472,10 @@ class _Sentence:
             for within, first in (("clause", next(d for d in self._works if d.clause == w.clause)), ("sentence", self._works[0])):
                 if first is not w:
                     leads[within] = pt.Lead(first.rule, first.measure, first.domain)
-        late = {}
+        extra = {}
         if tier == "late":  # what the numbers and clauses before say of a number without a measure word
             prev = done[-1] if done and done[-1].domain == w.domain else None
-            late = dict(
+            extra = dict(
                 compares=w.kind == "change" or w.baseline, baseline=w.baseline, pending=self._pending(w, done),
                 preceding=prev and pt.Preceding(
                     prev.measure, prev.clause == w.clause and prev.item == w.item, prev.q.word == w.q.word,
@@ -479,7 +484,7 @@ class _Sentence:
             )
         if tier == "kind":  # what makes a number a goal
             stated = self.years.stated(self.clause_spans, w.clause, w.q.start) if self.plan else None
-            late = dict(
+            extra = dict(
                 governed=any(self._governs(t, w) for t in self.cues("target", a, w.zone[1])),
                 plan=bool(self.plan), stated_past=bool(stated and ctx.report_year and stated <= ctx.report_year),
             )
@@ -487,7 +492,7 @@ class _Sentence:
             w.q.start, w.q.end if w.q.word else w.q.num_end, w.domain, w.q.unit, value=w.q.value, kind=w.kind,
             approx=w.q.approx, bare=bare, older=w.older, negation=not w.q.word, paired=self._paired(w, pair),
             later=later,
-            domain_source=w.domain_source, previous_rule=done[-1].rule if done else None, leads=leads, **late,
+            domain_source=w.domain_source, previous_rule=done[-1].rule if done else None, leads=leads, **extra,
         )
         hit = pt.match(rows, self.text, spans, number, self.parens)
         if hit is None or tier in ("amend", "kind"):
