@@ -381,6 +381,8 @@ class _Sentence:
         def settle(measure: str, rule: str) -> None:
             w.measure, w.rule = measure, rule
 
+        if pair and pair[3] is not None and pair[2] is not w:  # a change listed after 分别 reads as the first
+            w.kind, w.sign, w.older = pair[2].kind, pair[2].sign, pair[2].older
         hit = self._pattern(w, done, bare=not own, pair=pair)
         if hit:
             return self._apply(w, hit, done, fits, pair)
@@ -425,9 +427,7 @@ class _Sentence:
                 self._total(d) or d.scoped and d.measure not in (None, OTHER))]
             measure = named or (totals[-1] if totals else self.ctx.last_measures.get(w.domain, OTHER))
         elif measure == "@count":  # a change listed after 分别, of the k-th count before
-            first, count = pair[2], pair[3]
-            if first is not w:
-                w.kind, w.sign, w.older = first.kind, first.sign, first.older
+            count = pair[3]
             if count.domain and count.measure:  # 行政复议…120件、行政诉讼…80件,同比分别增长20%和15%: each its count's domain
                 w.domain, w.domain_source = count.domain, count.domain_source
             measure = count.measure or OTHER
