@@ -1,20 +1,26 @@
 """Classify the quantities of one sentence: domain, measure, kind, year and scope, with the evidence.
 
-Domain: the nearest domain cue in the quantity's clause; else the sentence's earlier clauses; else a
-later clause (one without a number first: the sentence's topic); else, for a sentence opening with
-其中, the previous count; else the department the paragraph is about; else the last topic heading.
+The decisions are rows of the grammar file (data/patterns.yaml, run by patterns.py); this module reads
+what their conditions need and applies what they assign. The rows come in tiers, asked in this order:
 
-Measure (the fact's `rule`): `cue`, a cue of the domain in the quantity's own zone (its list item up
-to the number), verbs before object words, whose unit fits the number's (`cue-unit` when none fits,
-`foreign-object` when a verb shared by several domains counts an object of its own); `pair`, lists
-paired by 分别; `same-item`, 从2019年27%降至2023年3.92%;
-`change` / `baseline`, the measure of the number they compare with; `pending`, 开展专项清理…梳理出规范性
-文件84件; `parallel`, 政府规范性文件1件、部门规范性文件4件; `zero`, 未有败诉案件. Anything else is
-`other` (`no-cue`, `subset` for 其中/含 parts, `older-baseline` for a change
-against a period other than the previous year, 比2020年提高, which is no year-on-year change). A wrong number costs more
-than a missing one, so every doubt ends in `other`. Before any of these steps the grammar file
-(data/patterns.yaml) is asked: a pattern that holds decides the measure (`cue-after`, 对7个文件进行合法性
-审查, and `enumeration`, 等10项, were steps here and are pattern rows now).
+- domain rows: where the number's domain comes from, in priority order (a domain word before it in its
+  clause, after it, in the clauses before, in a later clause, the total a 其中 sentence breaks down, the
+  department the paragraph is about, the paragraph, the last topic heading);
+- kind rows: whether a number that is no change and no baseline is a goal (a target word that takes it,
+  the plan part of the report); changes and baselines are read here (_kind_word, _listed_change,
+  years.baseline_where);
+- early rows: what the words around the number say (scopes, parts, 其中 subsets, negations stating
+  zero, older baselines, rates above 100%, and, below all of them, the lists paired by 分别 that _pairs
+  lines up);
+- then the one step left here, `cue`: a cue of the domain in the quantity's own zone (its list item up
+  to the number), verbs before object words, whose unit fits the number's (`cue-unit` when none fits,
+  `foreign-object` when a verb shared by several domains counts an object of its own);
+- late rows, for a number without a cue: what the numbers and clauses before it say (same-item, change,
+  baseline, change-of-other, pending, parallel); anything else is `other` (`no-cue`);
+- amending rows, once the year is known (goal-for-later-year).
+
+The fact's `rule` is the row (or step) that gave its measure. A wrong number costs more than a missing
+one, so every doubt ends in `other`.
 
 Each fact says where its domain and its year came from (SOURCES): `clause` (a word in the number's own
 clause), `sentence` (another clause of its sentence), `paragraph` (an earlier sentence of the paragraph:
@@ -151,6 +157,7 @@ class _Sentence:
         self.marks = marks
         self.titles = [(a, b) for a, b, k in marks if k == "《"]
         self.quoted = [(a, b) for a, b, k in marks if k != "("]
+        self.parens = [(a, b) for a, b, k in marks if k == "("]
 
     def in_title(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.titles)
@@ -236,7 +243,6 @@ class _Sentence:
                 ctx.paragraph_year = opening
             return []
         pairs = self._pairs(self._works)
-        subset = self._subset_clauses()
         done: list[_Work] = []
         for w in self._works:
             if not (pairs.get(id(w)) and pairs[id(w)][2] is w and w.domain):
@@ -246,19 +252,13 @@ class _Sentence:
             if w.domain is None:
                 continue
             self._kind(w)
-            self._measure(w, done, pairs.get(id(w)), subset)
+            self._measure(w, done, pairs.get(id(w)))
             if w.measure is None:
                 continue
-            if w.older:
-                w.measure, w.rule = OTHER, "older-baseline"
-            if w.kind == "value" and (w.unit or w.q.unit) == "percent" and w.q.value > 100:
-                continue  # no rate is above 100%: an increase whose change word was not reached, never a value
             self._year(w, pairs.get(id(w)))
-            # A number for a year still to come, in a sentence that sets goals, is a goal (a report
-            # published in 2024 may well give 2024年1-3月 results).
-            later = w.year and ctx.year_known and ctx.report_year and w.year > ctx.report_year
-            if w.kind == "value" and later and self.cues("target", self.s, self.e):
-                w.kind = "target"
+            amend = self._pattern(w, done, tier="amend")  # now the year is known (goal-for-later-year)
+            if amend:
+                w.kind = amend.pattern.assigns["kind"]
             done.append(w)
         if opening:  # 2022年,全区…: later sentences of the paragraph are about that year too
             ctx.paragraph_year = opening
@@ -307,34 +307,51 @@ class _Sentence:
     # -- domain -----------------------------------------------------------------------------------
 
     def _domain(self, w: _Work) -> None:
+        """The first domain row (patterns.yaml) that holds and whose source has a domain gives it."""
         a, b = self.clause_spans[w.clause]
-        hits = [h for h in self.domain_hits if a <= h.start < b]
-        before = [h for h in hits if h.end <= w.q.end]
-        if before:
-            w.domain, w.domain_cue, w.domain_source = before[-1].label, before[-1], "clause"
-            return
-        after = [h for h in hits if h.start >= w.q.end]
-        if after:
-            w.domain, w.domain_source = after[0].label, "clause"
-            return
-        earlier = [h for h in self.domain_hits if h.end <= a]
-        if earlier:
-            w.domain, w.domain_source = earlier[-1].label, "sentence"
-            return
-        # A later clause: first one without a number (the sentence's topic), then any.
-        numbered = {x for x in range(len(self.clause_spans)) if self._has_quantity_in(x)}
-        later = [h for h in self.domain_hits if h.start >= b]
-        later = [h for h in later if self._clause_of(h.start) not in numbered] or later
-        if later:
-            w.domain, w.domain_source = later[0].label, "sentence"
-        elif self._opens_with("subset") and self.ctx.last_count_domain:
-            w.domain, w.domain_source = self.ctx.last_count_domain, "paragraph"
-        elif self.carried_subject and self.ctx.subject_domain:
-            w.domain, w.domain_source = self.ctx.subject_domain, "paragraph"
-        elif self.ctx.paragraph_domain:  # 纠错86件 after a sentence on 行政复议: the paragraph's domain
-            w.domain, w.domain_source = self.ctx.paragraph_domain, "paragraph"
-        else:  # else the last topic heading's
-            w.domain, w.domain_source = self.ctx.topic, "heading" if self.ctx.topic else None
+        number = None
+        for row in pt.candidates("domain", None, w.q.unit, not w.q.word):
+            if not row.plain:  # a row with conditions: read the number once, for those only
+                if number is None:
+                    spans = {"zone": (w.zone[0], b), "item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
+                    number = pt.Number(w.q.start, w.q.end if w.q.word else w.q.num_end, None, w.q.unit,
+                                       value=w.q.value, approx=w.q.approx, negation=not w.q.word)
+                if pt.match([row], self.text, spans, number, self.parens) is None:
+                    continue
+            found = self._domain_of(w, row.assigns["domain"], a, b)
+            if found:
+                w.domain, w.domain_source = found
+                return
+        w.domain, w.domain_source = None, None
+
+    def _domain_of(self, w: _Work, source: str, a: int, b: int) -> tuple[str, str] | None:
+        """A domain source of the domain rows (patterns.py lists them), with where it came from."""
+        ctx = self.ctx
+        if source == "@before":
+            before = [h for h in self.domain_hits if a <= h.start < b and h.end <= w.q.end]
+            if before:
+                w.domain_cue = before[-1]
+                return before[-1].label, "clause"
+        elif source == "@after":
+            after = [h for h in self.domain_hits if a <= h.start < b and h.start >= w.q.end]
+            return (after[0].label, "clause") if after else None
+        elif source == "@earlier":
+            earlier = [h for h in self.domain_hits if h.end <= a]
+            return (earlier[-1].label, "sentence") if earlier else None
+        elif source == "@later":  # clauses without a number first (the sentence's topic), then any
+            numbered = {x for x in range(len(self.clause_spans)) if self._has_quantity_in(x)}
+            later = [h for h in self.domain_hits if h.start >= b]
+            later = [h for h in later if self._clause_of(h.start) not in numbered] or later
+            return (later[0].label, "sentence") if later else None
+        elif source == "@last-count":
+            return (ctx.last_count_domain, "paragraph") if ctx.last_count_domain else None
+        elif source == "@subject":
+            return (ctx.subject_domain, "paragraph") if self.carried_subject and ctx.subject_domain else None
+        elif source == "@paragraph":
+            return (ctx.paragraph_domain, "paragraph") if ctx.paragraph_domain else None
+        elif source == "@heading":
+            return (ctx.topic, "heading") if ctx.topic else None
+        return None
 
     def _has_quantity_in(self, clause: int) -> bool:
         a, b = self.clause_spans[clause]
@@ -348,14 +365,13 @@ class _Sentence:
 
     # -- measure ----------------------------------------------------------------------------------
 
-    def _measure(self, w: _Work, done: list[_Work], pair: tuple | None, subset: set[int]) -> None:
+    def _measure(self, w: _Work, done: list[_Work], pair: tuple | None) -> None:
         units = self.vocab.measure_units
         cues = self.measure_cues(w.domain)
         za, zb = w.zone
         own = [c for c in cues if za <= c.start and c.end <= (zb if w.q.word else w.q.end)]
         # 结案(包括上年受理后结转)68件: words in brackets explain; the cue outside them is the measure.
-        parens = [(a, b) for a, b, k in self.marks if k == "("]
-        outside = [c for c in own if not any(a < c.start < b for a, b in parens)]
+        outside = [c for c in own if not any(a < c.start < b for a, b in self.parens)]
         own = outside or own
         self._refine_unit(w, own, done)
 
@@ -365,59 +381,13 @@ class _Sentence:
         def settle(measure: str, rule: str) -> None:
             w.measure, w.rule = measure, rule
 
-        if not w.q.word:  # a zero: the negated cue is the measure
-            cue = own[-1] if own else None
-            if cue and units[(w.domain, cue.label)] == "case":
-                w.cue, w.unit = cue, "case"
-                return settle(cue.label, "zero")
-            return settle(None, "")
-        hit = self._pattern(w, done, bare=not own)
+        if pair and pair[3] is not None and pair[2] is not w:  # a change listed after 分别 reads as the first
+            w.kind, w.sign, w.older = pair[2].kind, pair[2].sign, pair[2].older
+        hit = self._pattern(w, done, bare=not own, pair=pair)
         if hit:
-            a = hit.pattern.assigns
-            if a.get("unit"):
-                w.unit, w.generic = a["unit"], False
-            measure = a["measure"]
-            if measure == "previous":
-                named = self.vocab.measure_cues.get(w.domain, {}).get(hit.cue() or "")
-                # the total the share after the part names (占收到申请总数的1%), else the last total
-                # of the sentence or a sibling part's, else the paragraph's
-                totals = [d.measure for d in done if d.domain == w.domain and (
-                    self._total(d) or d.scoped and d.measure not in (None, OTHER))]
-                measure = named or (totals[-1] if totals else self.ctx.last_measures.get(w.domain, OTHER))
-            elif measure == "@cue":
-                measure = self.vocab.measure_cues[w.domain][hit.cue()]
-                w.cue_after = Cue(w.q.end, hit.end, measure)  # quoted with the verb after the number
-            w.kind = a.get("kind", w.kind)
-            scope = hit.scope()
-            if scope:
-                w.scope, w.scoped = scope, True
-            return settle(measure if fits(measure) else OTHER, hit.pattern.id)
-        if pair and pair[3] is not None:  # a change listed after 分别, of the k-th count before
-            first = pair[2]
-            if first is not w:
-                w.kind, w.sign, w.older = first.kind, first.sign, first.older
-            count = pair[3]
-            if count.domain and count.measure:  # 行政复议…120件、行政诉讼…80件,同比分别增长20%和15%: each its count's domain
-                w.domain, w.domain_source = count.domain, count.domain_source
-            ref = count.measure
-            return settle(ref if ref and fits(ref) else OTHER, "pair-change")
-        if pair and pair[0]:
-            return settle(pair[0] if fits(pair[0]) else OTHER, "pair")
-        if pair and pair[2] is not w and pair[2].measure:  # 败诉率分别为12.5%、10.2%: one measure, listed
-            return settle(pair[2].measure if fits(pair[2].measure) else OTHER, "pair")
-        if self._opens_subset(za):  # (含上年结转12件): a part of the number before
-            subset = subset | {w.clause}
-            if not own:
-                return settle(OTHER, "subset")
-        if w.clause in subset:
-            first = next(d for d in self._works if d.clause == w.clause)
-            if first is not w and first.rule != "cue" or first is w and not own:
-                return settle(OTHER, "subset")  # 其中涉企纠纷401件、调解成功率100%: about the subset
-        elif (self._works[0] is not w and self._works[0].measure == OTHER and self._opens_subset(self.s)
-              and w.domain == self._works[0].domain and w.domain_source != "clause"):
-            # 其中,中院收案1577件,审结1561件: the sentence is about a part (but not a later number that
-            # names its own domain: 其中,行政复议案件45件,行政诉讼案件30件,败诉2件)
-            return settle(OTHER, "subset")
+            return self._apply(w, hit, done, fits, pair)
+        if not w.q.word:  # a negation no pattern reads states nothing
+            return settle(None, "")
         if own:
             objects = self.ix.object_cues.get(w.domain, set())
             verbs = [c for c in own if self.text[c.start:c.end] not in objects]
@@ -432,38 +402,101 @@ class _Sentence:
                     w.cue = cue
                     return settle(cue.label, "cue")
             return settle(OTHER, "cue-unit")
-        if w.clause in subset:
-            return settle(OTHER, "subset")
-        prev = done[-1] if done and done[-1].domain == w.domain else None
-        if prev and prev.clause == w.clause and prev.item == w.item and prev.measure:
-            return settle(prev.measure if fits(prev.measure) else OTHER, "same-item")
-        if (w.kind == "change" or w.baseline) and prev and prev.measure:
-            if self._names_another(w):  # 四级访批次同比下降36%: the change of something else named here
-                return settle(OTHER, "change-of-other")
-            return settle(prev.measure if fits(prev.measure) else OTHER, "baseline" if w.baseline else "change")
-        pending = self._pending(w, done)
-        if pending:
-            return settle(pending if fits(pending) else OTHER, "pending")
-        if prev and prev.measure not in (None, OTHER) and prev.q.word == w.q.word and self._parallel(prev, w):
-            return settle(prev.measure if fits(prev.measure) else OTHER, "parallel")
+        # No measure word: the late rows (same-item, change, pending, parallel…) may know it from the
+        # numbers and clauses before; else it is other.
+        hit = self._pattern(w, done, tier="late")
+        if hit:
+            return self._apply(w, hit, done, fits)
         return settle(OTHER, "no-cue")
+
+    def _apply(self, w: _Work, hit: pt.Match, done: list[_Work], fits, pair: tuple | None = None) -> None:
+        """What a pattern assigns, on the number."""
+        a = hit.pattern.assigns
+        w.rule = hit.pattern.id
+        if a["measure"] == pt.DROP:  # the number states no measure at all: no fact
+            w.measure = None
+            return
+        if a.get("unit"):
+            w.unit, w.generic = a["unit"], False
+        measure = a["measure"]
+        if measure == "previous":
+            named = self.vocab.measure_cues.get(w.domain, {}).get(hit.cue() or "")
+            # the total the share after the part names (占收到申请总数的1%), else the last total
+            # of the sentence or a sibling part's, else the paragraph's
+            totals = [d.measure for d in done if d.domain == w.domain and (
+                self._total(d) or d.scoped and d.measure not in (None, OTHER))]
+            measure = named or (totals[-1] if totals else self.ctx.last_measures.get(w.domain, OTHER))
+        elif measure == "@count":  # a change listed after 分别, of the k-th count before
+            count = pair[3]
+            if count.domain and count.measure:  # 行政复议…120件、行政诉讼…80件,同比分别增长20%和15%: each its count's domain
+                w.domain, w.domain_source = count.domain, count.domain_source
+            measure = count.measure or OTHER
+        elif measure == "@paired":  # the list's measures, else its first number's: 败诉率分别为12.5%、10.2%
+            measure = pair[0] or pair[2].measure
+        elif measure == "@preceding":
+            measure = done[-1].measure
+        elif measure == "@pending":
+            measure = self._pending(w, done)
+        elif measure == "@cue" and not w.q.word:  # a negation: the word it negates, inside the quote
+            measure = self.vocab.measure_cues[w.domain][hit.cue()]
+            w.cue = Cue(hit.end - len(hit.cue()), hit.end, measure)
+        elif measure == "@cue":
+            measure = self.vocab.measure_cues[w.domain][hit.cue()]
+            w.cue_after = Cue(w.q.end, hit.end, measure)  # quoted with the verb after the number
+        w.kind = a.get("kind", w.kind)
+        scope = hit.scope()
+        if scope:
+            w.scope, w.scoped = scope, True
+        w.measure = measure if fits(measure) else OTHER if w.q.word else None
 
     @staticmethod
     def _total(w: _Work) -> bool:
         """A count of the issuer's own total: what a breakdown into parts repeats the measure of."""
         return w.measure not in (None, OTHER) and w.kind == "value" and not w.scoped and w.unit not in ("percent", "percentage_point")
 
-    def _pattern(self, w: _Work, done: list[_Work], bare: bool = True) -> pt.Match | None:
-        """The grammar file's verdict on a number, if a pattern holds for it (its domain may change)."""
-        a, b = self.clause_spans[w.clause]
-        spans = {"item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
-        previous = done[-1].rule if done else None
-        brackets = [(s, e) for s, e, k in self.marks if k == "("]
-        hit = pt.match(
-            pt.patterns(), self.text, spans, (w.q.start, w.q.end), w.domain, w.q.unit, previous, bare, brackets, w.q.approx
-        )
-        if hit is None:
+    def _pattern(self, w: _Work, done: list[_Work], bare: bool = True, tier: str = "early",
+                 pair: tuple | None = None) -> pt.Match | None:
+        """The grammar file's verdict on a number, if a row of the tier (kind, early, late, amend: see
+        the module docstring) holds for it; an early row may change its domain. Reads only what the
+        tier's conditions need."""
+        ctx = self.ctx
+        later = bool(w.year and ctx.year_known and ctx.report_year and w.year > ctx.report_year)
+        key = (tier, w.domain, w.q.unit, not w.q.word, w.kind, later)
+        rows = pt.candidates(*key)
+        if not rows:
             return None
+        a, b = self.clause_spans[w.clause]
+        spans = {"zone": (w.zone[0], b), "item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
+        leads = {}
+        if pt.reads_leads(*key):
+            for within, first in (("clause", next(d for d in self._works if d.clause == w.clause)), ("sentence", self._works[0])):
+                if first is not w:
+                    leads[within] = pt.Lead(first.rule, first.measure, first.domain)
+        extra = {}
+        if tier == "late":  # what the numbers and clauses before say of a number without a measure word
+            prev = done[-1] if done and done[-1].domain == w.domain else None
+            extra = dict(
+                compares=w.kind == "change" or w.baseline, baseline=w.baseline, pending=self._pending(w, done),
+                preceding=prev and pt.Preceding(
+                    prev.measure, prev.clause == w.clause and prev.item == w.item, prev.q.word == w.q.word,
+                    self._parallel(prev, w)),
+                own_noun=(w.kind == "change" or w.baseline) and self._names_another(w),
+            )
+        if tier == "kind":  # what makes a number a goal
+            stated = self.years.stated(self.clause_spans, w.clause, w.q.start) if self.plan else None
+            extra = dict(
+                governed=any(self._governs(t, w) for t in self.cues("target", a, w.zone[1])),
+                plan=bool(self.plan), stated_past=bool(stated and ctx.report_year and stated <= ctx.report_year),
+            )
+        number = pt.Number(  # a negation ends at its word: what it negates follows (未有|败诉案件)
+            w.q.start, w.q.end if w.q.word else w.q.num_end, w.domain, w.q.unit, value=w.q.value, kind=w.kind,
+            approx=w.q.approx, bare=bare, older=w.older, negation=not w.q.word, paired=self._paired(w, pair),
+            later=later,
+            domain_source=w.domain_source, previous_rule=done[-1].rule if done else None, leads=leads, **extra,
+        )
+        hit = pt.match(rows, self.text, spans, number, self.parens)
+        if hit is None or tier in ("amend", "kind"):
+            return hit
         if hit.pattern.assigns["measure"] == "@cue" and hit.cue() not in self.vocab.measure_cues.get(w.domain, {}):
             return None  # the word after names no measure of this domain
         domain = hit.pattern.assigns.get("domain")
@@ -475,6 +508,15 @@ class _Sentence:
             w.domain, w.domain_source = domain, source
             self._refine_unit(w, [], [])
         return hit
+
+    @staticmethod
+    def _paired(w: _Work, pair: tuple | None) -> str | None:
+        """What the list paired by 分别 gives the number: its count (for a change), or a measure."""
+        if not pair:
+            return None
+        if pair[3] is not None:
+            return "count"
+        return "measure" if pair[0] or (pair[2] is not w and pair[2].measure) else None
 
     def _refine_unit(self, w: _Work, own: list[Cue], done: list[_Work]) -> None:
         """件/个/项 count whatever noun they go with: 规范性文件72件 are documents, 调解组织439个 organisations."""
@@ -576,14 +618,6 @@ class _Sentence:
         pa, pb = prev.zone
         return self.text.endswith(head, pa, _han_end(self.text, pa, pb))
 
-    def _subset_clauses(self) -> set[int]:
-        """Clauses opening with 其中: numbers about a subset of the total before them."""
-        return {ci for ci, (a, _) in enumerate(self.clause_spans) if self._opens_subset(a)}
-
-    def _opens_subset(self, start: int) -> bool:
-        first = _HAN.search(self.text, start, min(start + 8, self.e))  # past marks and spaces, not past a table row
-        return first is not None and self._opens_with("subset", first.start()) is not None
-
     def _pairs(self, works: list[_Work]) -> dict[int, tuple]:
         """受理、审结…分别为30件、28件 / 2019年至2021年…分别为…: lists paired by position."""
         pairs: dict[int, tuple] = {}
@@ -631,8 +665,7 @@ class _Sentence:
     def _counts_before(self, works: list[_Work], ci: int, listed: list[_Work], measures: list[str]) -> list[_Work]:
         """受理…69件,结案61件,同比分别上升76.9%和60.5%: changes of the counts before, in order (or none)."""
         rates = ("percent", "percentage_point")
-        parens = [(s, e) for s, e, k in self.marks if k == "("]
-        before = [x for x in works if x.clause < ci and not any(s < x.q.start < e for s, e in parens)]
+        before = [x for x in works if x.clause < ci and not any(s < x.q.start < e for s, e in self.parens)]
         counts = before[-len(listed):]
         follows = (
             not measures and all(x.q.unit in rates for x in listed) and len(counts) == len(listed)
@@ -683,13 +716,9 @@ class _Sentence:
         if w.baseline:  # 较2022年的 names its year; 较上年 is the report year minus one
             w.year, w.year_source = year, source
             return
-        if any(self._governs(t, w) for t in self.cues("target", self.clause_spans[w.clause][0], zb)):
-            w.kind = "target"
-        elif self.plan:
-            # The plan part may look back: 2023年纠错率为9.6% there is a result, not a goal.
-            stated = self.years.stated(self.clause_spans, w.clause, w.q.start)
-            past = stated and self.ctx.report_year and stated <= self.ctx.report_year
-            w.kind = "value" if past else "target"
+        hit = self._pattern(w, [], tier="kind")  # target-word, plan-goal
+        if hit:
+            w.kind = hit.pattern.assigns["kind"]
 
     def _listed_change(self, w: _Work) -> tuple[int, bool] | None:
         """A rate a change word reaches through a list is a change too: joined to a change by 和 or 、

@@ -16,18 +16,71 @@ The regexes may use macros filled from the vocabulary seeds, so no Chinese word 
 
 What a pattern assigns:
   (conditions) domains: the domains the number may have so far, `none` for a sentence naming none;
-              units: its units; follows: the patterns that gave the sentence's previous number;
+              units: its units; kinds: its kind so far (value, change, target);
+              follows: the patterns that gave the sentence's previous number;
               bare: true for a number with no measure word of its domain before it;
-              approx: true (false) for a number that is (is not) qualified as approximate (超过40件)
+              approx: true (false) for a number that is (is not) qualified as approximate (超过40件);
+              older: true for a change measured against a period other than the previous year
+              (比2020年提高: years.py reads the baseline); above: a value the number exceeds;
+              domain_from: where its domain came from (classify.SOURCES: clause, sentence…);
+              later: true for a number whose year is after the report's (the metadata's) year;
+              governed: true for a number a target word of its clause takes (a verb, 力争 / 确保,
+              rules the rest of the clause; a bound or noun, 控制在 / 不低于 / 目标为, stands right
+              before it, with only years, fillers and link words between: classify._governs);
+              plan: true for a number in the plan part of a report; stated_past: true for one whose
+              clause states a year up to the report's;
+              negation: true for a zero stated by a negation (未有败诉案件: the "number" is the
+              negation word, the words it negates follow it); a negation is read by these rows
+              only, and one that no row reads gives no fact;
+              paired: `count` for a change listed after 分别 whose counts stand before it (受理…
+              69件,结案61件,同比分别上升76.9%和60.5%: the k-th change, the k-th count), `measure`
+              for a number listed after 分别 whose measure the list names (受理、审结…分别为30件、
+              28件) or whose list's first number has one (败诉率分别为12.5%、10.2%);
+              late: true for a row asked only at the end of the cascade, for a number that no
+              measure word of its own, no list paired by 分别 and no earlier row decided (the
+              conditions below are read only there):
+                compares: true for a change or the baseline a change is measured from (较2022年的
+                420件); baseline: true for such a baseline;
+                preceding: the sentence's previous number, of the same domain, exists: `named`
+                (it has a measure other than other), `same_item` (it stands in the number's list
+                item), `same_word` (the same unit word), `continues` (the number's own head noun
+                ends the previous number's words too: 政府规范性文件1件、部门规范性文件4件);
+                own_noun: true for a number whose own words, beyond change, baseline and
+                comparison words, name a noun of their own (批次同比下降36%);
+                pending: true for a number whose clause names its domain, after clauses without a
+                number that named one of its measures (开展专项清理…,梳理出规范性文件84件)
+              distinct: named groups of `before` that must name cues of different domains
+              (行政复议、行政诉讼案件: two domains joined);
+              lead: the first number of the number's clause (or `within: sentence`), when it is
+              not the number itself: `rule_not` (its rule is none of these), `measure` (it has
+              this measure), `same_domain: true` (it has the number's domain)
+  within:  the span `before` reads back over: item, clause, sentence, or zone (the number's own
+           words: its list item, or from the previous number on); a list means any of them
   domain:  a domain id, or `paragraph` (the domain of the last count in the paragraph, else the
            domain the number already has)
-  measure: a measure id, `other`, `previous` (the measure a `cue` group names, as in a share after
+  measure: a measure id, `other`, `@count` (a change paired with a count: the count's measure, and its
+           domain; the list's first change gives its kind), `@paired` (the measure the 分别 list
+           gives), `@preceding` (the previous number's, see preceding), `@pending`
+           (the measure the earlier clauses named, see pending), `none` (no fact at all: the number states no measure, as a
+           rate above 100% stated as a value), `previous` (the measure a `cue` group names, as in a share after
            the part, 占收到申请总数的1%; else the last total or sibling part of the domain in the
            sentence, else in the paragraph: a part scoped to a body repeats the measure of the total
            it breaks down), or
            `@cue` (the measure the word in the group `cue` names in the number's domain; {CUES} is
            every measure word, {VERBS} those that name no domain's object)
-  kind:    value | change | target (default: the kind the number already has)
+  domain (alone, `@source`): a domain row, asked before anything else is known of the number, in
+           priority order; the first whose conditions hold and whose source has a domain gives it.
+           Sources (classify._domain_of): @before / @after (the nearest domain word before, else the
+           first after, the number in its clause), @earlier / @later (the last domain word of the
+           clauses before it; the first of those after, clauses without a number first), @last-count
+           (the domain of the paragraph's last count), @subject (what the previous sentences said of
+           the department they were about, when this sentence names no subject of its own),
+           @paragraph (the paragraph's domain), @heading (the last topic heading's)
+  kind:    value | change | target (default: the kind the number already has). A row that assigns
+           a kind and no measure amends: it is asked after the measure and the year are known (the
+           first that holds sets the kind; the fact's rule stays the measure's), or, with `tier:
+           kind`, when the kind is read, before the measure (for a number that is no change and no
+           baseline)
   scope:   a template over the named groups of `before`, e.g. "{body}（被申请人）"
 """
 
@@ -35,7 +88,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -44,7 +98,10 @@ import yaml
 from orchestration.metrics.vocabulary import Vocabulary, alternation, vocabulary
 
 PATTERN_FILE = Path(__file__).parent / "data" / "patterns.yaml"
-WITHIN = ("item", "clause", "sentence")
+WITHIN = ("zone", "item", "clause", "sentence")
+KINDS = ("value", "change", "target")
+DROP = "none"  # `measure: none`: the number gives no fact
+DOMAIN_SOURCES = ("@before", "@after", "@earlier", "@later", "@last-count", "@subject", "@paragraph", "@heading")
 NO_DOMAIN = "none"  # in `domains`: a number whose sentence names no domain
 _MACRO = re.compile(r"\{([A-Z]+)(?::([\w.]+))?\}")
 _HAN = r"[\u4e00-\u9fff]"
@@ -58,7 +115,7 @@ class Pattern:
     before: re.Pattern | None
     after: re.Pattern | None
     sentence: re.Pattern | None
-    within: str
+    within: tuple[str, ...]
     domains: frozenset[str]
     units: frozenset[str]
     assigns: dict[str, str]
@@ -66,9 +123,82 @@ class Pattern:
     follows: frozenset[str] = frozenset()  # the sentence's previous number must come from one of these
     bare: bool = False  # only for a number with no measure word of its domain before it
     approx: bool | None = None  # only for a number that is (True) or is not (False) approximate
+    kinds: frozenset[str] = frozenset()
+    older: bool | None = None  # only for a change against an older period (True) or not (False)
+    above: float | None = None  # only for a number above this value
+    domain_from: frozenset[str] = frozenset()
+    lead: dict | None = None  # conditions on the first number of the clause (or sentence)
+    distinct: tuple[str, ...] = ()  # groups of `before` that must name different domains
+    negation: bool = False  # only for a zero stated by a negation (and only such rows for one)
+    later: bool | None = None  # only for a number of a year after the report's
+    governed: bool | None = None
+    plan: bool | None = None
+    stated_past: bool | None = None
+    amends: bool = False  # assigns a kind and no measure: asked once the measure and year are known
+    late: bool = False  # asked at the end of the cascade, for a number nothing else decided
+    compares: bool | None = None
+    baseline: bool | None = None
+    preceding: dict | None = None
+    own_noun: bool | None = None
+    pending: bool | None = None
+    paired: str | None = None
+    tier: str = "early"  # domain, kind, early, late or amend: when the cascade asks the row
+    checks: tuple = field(default=(), compare=False, repr=False)  # _checks(self), set by load_patterns
+    plain: bool = False  # no condition and no regex: it holds for every number it is a candidate for
     description: str = ""
     examples: list[dict] = field(default_factory=list, compare=False)
     counterexamples: list[str] = field(default_factory=list, compare=False)
+
+
+@dataclass(frozen=True)
+class Lead:
+    """The first number of a clause or sentence, as already read."""
+
+    rule: str
+    measure: str | None
+    domain: str | None
+
+
+@dataclass(frozen=True)
+class Preceding:
+    """The sentence's previous number, when it has the number's domain."""
+
+    measure: str
+    same_item: bool
+    same_word: bool
+    continues: bool
+
+
+@dataclass(slots=True)
+class Number:
+    """What is known of a number when the patterns are asked (not frozen: one is built per number
+    and tier, and a frozen dataclass's fields cost a setattr each)."""
+
+    start: int
+    end: int
+    domain: str | None
+    unit: str
+    value: float = 0.0
+    kind: str = "value"
+    approx: bool = False
+    bare: bool = True  # no measure word of its domain before it
+    older: bool = False  # a change against a period other than the previous year
+    negation: bool = False  # a zero stated by a negation word: start and end are the word's
+    later: bool = False  # its year is after the report's year (known from the metadata)
+    # Known at the kind tier only:
+    governed: bool = False  # a target word of its clause takes it
+    plan: bool = False  # it stands in the plan part of the report
+    stated_past: bool = False  # its clause states a year up to the report's
+    # Known at the late tier only (see the module docstring):
+    compares: bool = False
+    baseline: bool = False
+    preceding: Preceding | None = None
+    own_noun: bool = False
+    pending: str | None = None  # the measure the clauses before named
+    domain_source: str | None = None
+    paired: str | None = None  # "count" or "measure": what the list paired by 分别 gives it
+    previous_rule: str | None = None  # the rule of the sentence's previous number
+    leads: dict[str, Lead] = field(default_factory=dict)  # "clause" / "sentence": its first number
 
 
 @dataclass(frozen=True)
@@ -132,7 +262,7 @@ class _StrictLoader(yaml.SafeLoader):
 def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
     rows = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 (a safe loader)
     patterns, ids = [], set()
-    measures = {m for _, m in vocab.measure_units} | {"other", "previous", "@cue"}
+    measures = {m for _, m in vocab.measure_units} | {"other", DROP, "previous", "@cue", "@preceding", "@pending", "@count", "@paired"}
     domains = {d for d, _ in vocab.measure_units}
     for row in rows:
         pid = row["id"]
@@ -140,13 +270,40 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
             raise ValueError(f"pattern {pid}: id used twice")
         ids.add(pid)
         assigns = dict(row.get("assigns") or {})
-        if assigns.get("measure") not in measures:
+        domain_row = set(assigns) == {"domain"} and str(assigns["domain"]).startswith("@")
+        if domain_row and assigns["domain"] not in DOMAIN_SOURCES:
+            raise ValueError(f"pattern {pid}: unknown domain source {assigns['domain']!r}")
+        amends = "measure" not in assigns and not domain_row
+        if amends and set(assigns) != {"kind"}:
+            raise ValueError(f"pattern {pid}: a row without a measure amends the kind only")
+        if row.get("tier") not in (None, "kind", "amend") or (row.get("tier") and not amends):
+            raise ValueError(f"pattern {pid}: only a row that assigns a kind alone names its tier (kind or amend)")
+        kind_only = [k for k in ("governed", "plan", "stated_past") if k in row]
+        if kind_only and row.get("tier") != "kind":
+            raise ValueError(f"pattern {pid}: {kind_only} are known at the kind tier only (tier: kind)")
+        if assigns.get("kind") not in (None, *KINDS):
+            raise ValueError(f"pattern {pid}: unknown kind {assigns.get('kind')!r}")
+        if not amends and not domain_row and assigns.get("measure") not in measures:
             raise ValueError(f"pattern {pid}: unknown measure {assigns.get('measure')!r}")
-        if assigns.get("domain") not in (None, "paragraph", *domains):
+        if not domain_row and assigns.get("domain") not in (None, "paragraph", *domains):
             raise ValueError(f"pattern {pid}: unknown domain {assigns.get('domain')!r}")
         within = row.get("within", "item")
-        if within not in WITHIN:
-            raise ValueError(f"pattern {pid}: within must be one of {WITHIN}")
+        within = tuple(within) if isinstance(within, list) else (within,)
+        if not within or any(w not in WITHIN for w in within):
+            raise ValueError(f"pattern {pid}: within must be one of {WITHIN}, or a list of them")
+        if any(k not in KINDS for k in row.get("kinds") or ()):
+            raise ValueError(f"pattern {pid}: kinds must be among {KINDS}")
+        late_only = [k for k in ("compares", "baseline", "preceding", "own_noun", "pending") if k in row]
+        if late_only and not row.get("late"):
+            raise ValueError(f"pattern {pid}: {late_only} are known at the late tier only (late: true)")
+        if not set(row.get("preceding") or {}) <= {"named", "same_item", "same_word", "continues"}:
+            raise ValueError(f"pattern {pid}: unknown preceding condition {row['preceding']!r}")
+        if row.get("paired") not in (None, "count", "measure"):
+            raise ValueError(f"pattern {pid}: paired must be count or measure")
+        lead = row.get("lead")
+        if lead is not None and (not set(lead) <= {"within", "rule_not", "measure", "same_domain"}
+                                 or lead.get("within", "clause") not in ("clause", "sentence")):
+            raise ValueError(f"pattern {pid}: unknown lead condition {lead!r}")
         if not row.get("examples"):
             raise ValueError(f"pattern {pid}: needs at least one example")
         before = row.get("before")
@@ -164,6 +321,27 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
                 follows=frozenset(row.get("follows") or ()),
                 bare=bool(row.get("bare")),
                 approx=row.get("approx"),
+                kinds=frozenset(row.get("kinds") or ()),
+                older=row.get("older"),
+                above=row.get("above"),
+                domain_from=frozenset(row.get("domain_from") or ()),
+                lead=lead,
+                distinct=tuple(row.get("distinct") or ()),
+                negation=bool(row.get("negation")),
+                later=row.get("later"),
+                governed=row.get("governed"),
+                plan=row.get("plan"),
+                stated_past=row.get("stated_past"),
+                amends=amends,
+                late=bool(row.get("late")),
+                compares=row.get("compares"),
+                baseline=row.get("baseline"),
+                preceding=row.get("preceding"),
+                own_noun=row.get("own_noun"),
+                pending=row.get("pending"),
+                paired=row.get("paired"),
+                tier="domain" if domain_row else (row.get("tier") or "amend") if amends
+                else "late" if row.get("late") else "early",
                 description=row.get("description", ""),
                 after=_compile(row.get("after"), vocab),
                 sentence=_compile(row.get("sentence"), vocab),
@@ -175,6 +353,8 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
                 counterexamples=row.get("counterexamples") or [],
             )
         )
+    patterns = [replace(p, checks=_checks(p)) for p in patterns]
+    patterns = [replace(p, plain=not (p.checks or p.before or p.after or p.sentence or p.distinct)) for p in patterns]
     return sorted(patterns, key=lambda p: -p.priority)
 
 
@@ -184,9 +364,28 @@ def patterns() -> list[Pattern]:
 
 
 @cache
+def candidates(tier: str, domain: str | None, unit: str, negation: bool, kind: str = "value",
+               later: bool = False) -> list[Pattern]:
+    """The patterns of one tier (domain, early, late, amend), by priority, that may hold for a number
+    of this domain (None: none yet), unit and kind, of a year after the report's or not, stated by a
+    number or by a negation (which only rows for one read, but for the domain rows, which read every
+    number). These conditions sort the rows once; _checks tests the others per number."""
+    return [p for p in patterns() if p.tier == tier and (p.negation == negation or tier == "domain")
+            and (not p.domains or (domain or NO_DOMAIN) in p.domains) and (not p.units or unit in p.units)
+            and (not p.kinds or kind in p.kinds) and (p.later is None or p.later == later)]
+
+
+@cache
+def reads_leads(*key) -> bool:
+    """Whether any of the candidates (same arguments) asks about the first number of a clause or
+    sentence."""
+    return any(p.lead is not None for p in candidates(*key))
+
+
+@cache
 def domain_patterns() -> list[Pattern]:
     """Patterns that may give a number a domain where the sentence names none."""
-    return [p for p in patterns() if p.assigns.get("domain") not in (None, "paragraph")
+    return [p for p in patterns() if p.tier == "early" and p.assigns.get("domain") not in (None, "paragraph")
             and (not p.domains or NO_DOMAIN in p.domains)]
 
 
@@ -197,34 +396,94 @@ def may_hold(p: Pattern, text: str, start: int, num: tuple[int, int]) -> bool:
     )
 
 
-def match(
-    found: list[Pattern], text: str, spans: dict[str, tuple[int, int]], num: tuple[int, int],
-    domain: str | None, unit: str, previous_rule: str | None = None, bare: bool = True,
-    brackets: list[tuple[int, int]] = (), approx: bool = False,
-) -> Match | None:
-    """The first pattern (by priority) that holds for a number at `num` = (start, end); `spans` gives
-    the item, clause and sentence around it as (start, end)."""
-    start, end = num
+def _lead_holds(cond: dict, n: Number) -> bool:
+    lead = n.leads.get(cond.get("within", "clause"))
+    if lead is None:  # the number is the first of its span
+        return False
+    if lead.rule in cond.get("rule_not", ()):
+        return False
+    if "measure" in cond and lead.measure != cond["measure"]:
+        return False
+    return not cond.get("same_domain") or lead.domain == n.domain
+
+
+def _checks(p: Pattern) -> tuple:
+    """The row's conditions on what is known of a number, as tests: only those it sets, so that the
+    many rows with a condition or two cost a call or two per number."""
+    checks = []  # (domains, units and negation sort the rows beforehand: candidates)
+    if p.follows:
+        checks.append(lambda n: n.previous_rule in p.follows)
+    if p.bare:
+        checks.append(lambda n: n.bare)
+    if p.domain_from:
+        checks.append(lambda n: n.domain_source in p.domain_from)
+    if p.above is not None:
+        checks.append(lambda n: n.value > p.above)
+    if p.lead is not None:
+        checks.append(lambda n: _lead_holds(p.lead, n))
+    if p.preceding is not None:
+        checks.append(lambda n: _preceding_holds(p.preceding, n.preceding))
+    if p.pending is not None:
+        checks.append(lambda n: p.pending == (n.pending is not None))
+    for flag in ("approx", "older", "governed", "plan", "stated_past", "compares", "baseline", "own_noun", "paired"):
+        if getattr(p, flag) is not None:
+            checks.append(_equals(flag, getattr(p, flag)))
+    return tuple(checks)
+
+
+def _equals(flag: str, want):
+    return lambda n: getattr(n, flag) == want
+
+
+def _holds(p: Pattern, n: Number) -> bool:
+    """The conditions on what is known of the number, before any regex is tried."""
+    for check in p.checks:  # noqa: SIM110 (a loop: all() over a generator costs more, per number and row)
+        if not check(n):
+            return False
+    return True
+
+
+def _preceding_holds(cond: dict, prev: Preceding | None) -> bool:
+    return prev is not None and not (
+        (cond.get("named") and prev.measure == "other")
+        or (cond.get("same_item") and not prev.same_item)
+        or (cond.get("same_word") and not prev.same_word)
+        or (cond.get("continues") and not prev.continues)
+    )
+
+
+def _before(p: Pattern, text: str, spans: dict[str, tuple[int, int]], start: int) -> re.Match | None:
+    for within in p.within:
+        a = spans[within][0]
+        while p.anchored and a < start and not ("\u4e00" <= text[a] <= "\u9fff" or text[a].isdigit()):
+            a += 1  # marks and spaces before the span's first word
+        m = p.before.fullmatch(text, a, start) if p.anchored else p.before.search(text, a, start)
+        if m is not None:
+            return m
+    return None
+
+
+def holding(
+    found: list[Pattern], text: str, spans: dict[str, tuple[int, int]], n: Number,
+    brackets: list[tuple[int, int]] = (),
+) -> Iterator[Match]:
+    """The patterns of `found` (by priority: see candidates()) that hold for the number `n`, in order;
+    `spans` gives the zone, item, clause and sentence around it as (start, end)."""
+    start, end = n.start, n.end
     for p in found:
-        if p.domains and (domain or NO_DOMAIN) not in p.domains:
-            continue
-        if p.units and unit not in p.units:
-            continue
-        if p.follows and previous_rule not in p.follows:
-            continue
-        if p.bare and not bare:
-            continue
-        if p.approx is not None and p.approx != approx:
+        if not _holds(p, n):
             continue
         groups: dict[str, str] = {}
         after_end = None
         if p.before is not None:
-            a = spans[p.within][0]
-            while p.anchored and a < start and not ("\u4e00" <= text[a] <= "\u9fff" or text[a].isdigit()):
-                a += 1  # marks and spaces before the span's first word
-            m = p.before.fullmatch(text, a, start) if p.anchored else p.before.search(text, a, start)
+            m = _before(p, text, spans, start)
             if m is None:
                 continue
+            if p.distinct:
+                cues = vocabulary().domain_cues
+                named = [cues.get(m.group(g)) for g in p.distinct]
+                if None in named or len(set(named)) < len(named):
+                    continue
             groups.update({k: v for k, v in m.groupdict().items() if v})
         if p.after is not None:
             m = p.after.match(text, end, spans["sentence"][1])
@@ -236,5 +495,12 @@ def match(
             not any(a < m.start() < b for a, b in brackets) for m in p.sentence.finditer(text, *spans["sentence"])
         ):
             continue  # (words in brackets only explain: they are not what the sentence states)
-        return Match(p, groups, after_end)
-    return None
+        yield Match(p, groups, after_end)
+
+
+def match(
+    found: list[Pattern], text: str, spans: dict[str, tuple[int, int]], n: Number,
+    brackets: list[tuple[int, int]] = (),
+) -> Match | None:
+    """The first pattern of `found` that holds for the number `n` (see holding)."""
+    return next(holding(found, text, spans, n, brackets), None)
