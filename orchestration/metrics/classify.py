@@ -470,7 +470,8 @@ class _Sentence:
         if not rows:
             return None
         a, b = self.clause_spans[w.clause]
-        spans = {"zone": (w.zone[0], b), "item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
+        spans = {"zone": (w.zone[0], b), "item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)
+                 } if pt.reads_text(*key) else {}  # (the cue and late rows read no text: spared per number)
         leads = {}
         if pt.reads_leads(*key):
             for within, first in (("clause", next(d for d in self._works if d.clause == w.clause)), ("sentence", self._works[0])):

@@ -410,6 +410,12 @@ def candidates(tier: str, domain: str | None, unit: str, negation: bool, kind: s
 
 
 @cache
+def reads_text(*key) -> bool:
+    """Whether any of the candidates (same arguments) has a regex: only those read the spans."""
+    return any(p.before or p.after or p.sentence for p in candidates(*key))
+
+
+@cache
 def reads_leads(*key) -> bool:
     """Whether any of the candidates (same arguments) asks about the first number of a clause or
     sentence."""
