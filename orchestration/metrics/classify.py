@@ -12,14 +12,17 @@ what their conditions need and applies what they assign. The rows come in tiers,
 - early rows: what the words around the number say (scopes, parts, 其中 subsets, negations stating
   zero, older baselines, rates above 100%, and, below all of them, the lists paired by 分别 that _pairs
   lines up);
-- then the one step left here, `cue`: a cue of the domain in the quantity's own zone (its list item up
-  to the number), verbs before object words, whose unit fits the number's (`cue-unit` when none fits,
-  `foreign-object` when a verb shared by several domains counts an object of its own);
-- late rows, for a number without a cue: what the numbers and clauses before it say (same-item, change,
-  baseline, change-of-other, pending, parallel); anything else is `other` (`no-cue`);
+- cue rows, for a number with measure words of its domain in its own zone (its list item up to the
+  number): _own takes the one that fits its unit (an object word no measure has, else verbs before
+  object words) and tells whether a verb shared by several domains counts an object of its own; the
+  rows say what that makes the number (cue, foreign-object, cue-unit);
+- late rows, for a number without one: what the numbers and clauses before it say (same-item, change,
+  baseline, change-of-other, pending, parallel); anything else is `other` (no-cue);
 - amending rows, once the year is known (goal-for-later-year).
 
-The fact's `rule` is the row (or step) that gave its measure. A wrong number costs more than a missing
+No measure is decided in Python: this module finds the words, numbers and clauses the conditions name,
+and a number that no row of the measure tiers reads (a negation the early rows do not read) gives no
+fact. The fact's `rule` is the row that gave its measure. A wrong number costs more than a missing
 one, so every doubt ends in `other`.
 
 Each fact says where its domain and its year came from (SOURCES): `clause` (a word in the number's own
@@ -378,39 +381,38 @@ class _Sentence:
         def fits(measure: str) -> bool:
             return measure == OTHER or _fits(w.unit, w.generic, units[(w.domain, measure)], w.kind)
 
-        def settle(measure: str, rule: str) -> None:
-            w.measure, w.rule = measure, rule
-
         if pair and pair[3] is not None and pair[2] is not w:  # a change listed after 分别 reads as the first
             w.kind, w.sign, w.older = pair[2].kind, pair[2].sign, pair[2].older
-        hit = self._pattern(w, done, bare=not own, pair=pair)
-        if hit:
-            return self._apply(w, hit, done, fits, pair)
-        if not w.q.word:  # a negation no pattern reads states nothing
-            return settle(None, "")
-        if own:
-            objects = self.ix.object_cues.get(w.domain, set())
-            verbs = [c for c in own if self.text[c.start:c.end] not in objects]
-            narrow = [c for c in own if c not in verbs and c.label == OTHER]
-            if narrow:  # 审结二审行政案件339件: an object that is no measure's (二审) makes the count other
-                w.cue = narrow[-1]
-                return settle(OTHER, "cue")
-            for cue in [*reversed(verbs), *reversed([c for c in own if c not in verbs])]:
-                if fits(cue.label):
-                    if self._foreign_object(w, cue, own):
-                        return settle(OTHER, "foreign-object")
-                    w.cue = cue
-                    return settle(cue.label, "cue")
-            return settle(OTHER, "cue-unit")
-        # No measure word: the late rows (same-item, change, pending, parallel…) may know it from the
-        # numbers and clauses before; else it is other.
-        hit = self._pattern(w, done, tier="late")
-        if hit:
-            return self._apply(w, hit, done, fits)
-        return settle(OTHER, "no-cue")
+        # The tiers of measure rows in turn: early, cue (every cue row reads own words: only a number
+        # with some is asked), late (the numbers and clauses before; no-cue closes it).
+        hit, taken = self._pattern(w, done, bare=not own, pair=pair), None
+        if hit is None and own:
+            taken, found = self._own(w, own, fits)
+            hit = self._pattern(w, done, tier="cue", own=found)
+        if hit is None:
+            hit = self._pattern(w, done, tier="late")
+        if hit is None:  # no row reads the number (a negation only the early rows read): no fact
+            w.measure, w.rule = None, ""
+            return None
+        return self._apply(w, hit, done, fits, pair, taken)
 
-    def _apply(self, w: _Work, hit: pt.Match, done: list[_Work], fits, pair: tuple | None = None) -> None:
-        """What a pattern assigns, on the number."""
+    def _own(self, w: _Work, own: list[Cue], fits) -> tuple[Cue | None, pt.Own]:
+        """What the cue rows read of the measure words in the number's own zone: the one it takes, the
+        first that fits of an object word no measure has (二审 in 审结二审行政案件339件: its measure,
+        other, fits any unit), the verbs, then the object words, each the last first (审结 before
+        行政案件: a verb says what is done, the object only what is counted); and whether that one is
+        a shared verb counting a foreign object (never asked of an object word no measure has)."""
+        objects = self.ix.object_cues.get(w.domain, set())
+        verbs = [c for c in own if self.text[c.start:c.end] not in objects]
+        nouns = [c for c in own if c not in verbs]
+        narrow = [c for c in nouns if c.label == OTHER]
+        taken = next((c for c in [*reversed(narrow), *reversed(verbs), *reversed(nouns)] if fits(c.label)), None)
+        foreign = taken is not None and not narrow and self._foreign_object(w, taken, own)
+        return taken, pt.Own(fits=taken is not None, foreign=foreign)
+
+    def _apply(self, w: _Work, hit: pt.Match, done: list[_Work], fits, pair: tuple | None = None,
+               taken: Cue | None = None) -> None:
+        """What a pattern assigns, on the number (`taken`: the own word a cue row read)."""
         a = hit.pattern.assigns
         w.rule = hit.pattern.id
         if a["measure"] == pt.DROP:  # the number states no measure at all: no fact
@@ -437,6 +439,8 @@ class _Sentence:
             measure = done[-1].measure
         elif measure == "@pending":
             measure = self._pending(w, done)
+        elif measure == "@own":  # the own measure word it took, quoted
+            measure, w.cue = taken.label, taken
         elif measure == "@cue" and not w.q.word:  # a negation: the word it negates, inside the quote
             measure = self.vocab.measure_cues[w.domain][hit.cue()]
             w.cue = Cue(hit.end - len(hit.cue()), hit.end, measure)
@@ -455,10 +459,10 @@ class _Sentence:
         return w.measure not in (None, OTHER) and w.kind == "value" and not w.scoped and w.unit not in ("percent", "percentage_point")
 
     def _pattern(self, w: _Work, done: list[_Work], bare: bool = True, tier: str = "early",
-                 pair: tuple | None = None) -> pt.Match | None:
-        """The grammar file's verdict on a number, if a row of the tier (kind, early, late, amend: see
-        the module docstring) holds for it; an early row may change its domain. Reads only what the
-        tier's conditions need."""
+                 pair: tuple | None = None, own: pt.Own | None = None) -> pt.Match | None:
+        """The grammar file's verdict on a number, if a row of the tier (kind, early, cue, late, amend:
+        see the module docstring) holds for it (`own`: what the cue rows read, _own); an early row may
+        change its domain. Reads only what the tier's conditions need."""
         ctx = self.ctx
         later = bool(w.year and ctx.year_known and ctx.report_year and w.year > ctx.report_year)
         key = (tier, w.domain, w.q.unit, not w.q.word, w.kind, later)
@@ -466,7 +470,8 @@ class _Sentence:
         if not rows:
             return None
         a, b = self.clause_spans[w.clause]
-        spans = {"zone": (w.zone[0], b), "item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
+        spans = {"zone": (w.zone[0], b), "item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)
+                 } if pt.reads_text(*key) else {}  # (the cue and late rows read no text: spared per number)
         leads = {}
         if pt.reads_leads(*key):
             for within, first in (("clause", next(d for d in self._works if d.clause == w.clause)), ("sentence", self._works[0])):
@@ -491,7 +496,7 @@ class _Sentence:
         number = pt.Number(  # a negation ends at its word: what it negates follows (未有|败诉案件)
             w.q.start, w.q.end if w.q.word else w.q.num_end, w.domain, w.q.unit, value=w.q.value, kind=w.kind,
             approx=w.q.approx, bare=bare, older=w.older, negation=not w.q.word, paired=self._paired(w, pair),
-            later=later,
+            later=later, own=own,
             domain_source=w.domain_source, previous_rule=done[-1].rule if done else None, leads=leads, **extra,
         )
         hit = pt.match(rows, self.text, spans, number, self.parens)

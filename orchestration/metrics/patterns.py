@@ -36,6 +36,16 @@ What a pattern assigns:
               69件,结案61件,同比分别上升76.9%和60.5%: the k-th change, the k-th count), `measure`
               for a number listed after 分别 whose measure the list names (受理、审结…分别为30件、
               28件) or whose list's first number has one (败诉率分别为12.5%、10.2%);
+              own (`tier: cue`, asked after the early rows): the measure words of the number's
+              domain in its own zone (its list item up to the number, outside brackets when any
+              stands outside them); the row holds for a number with any, and the dict names more:
+                fits: true when one fits the number's unit (classify._fits), taken in this order:
+                an object word that is no measure's (二审 in 审结二审行政案件: its measure is other,
+                which fits every unit), else the verbs (受理, 审结), else the object words that name
+                a measure (行政复议案件), each the last first;
+                foreign: true when the one taken (never an object word no measure has) is a word
+                several domains share (受理, 办结), in a clause that names no domain, with an object
+                of its own that names none (受理群众来电1200件: classify._foreign_object);
               late: true for a row asked only at the end of the cascade, for a number that no
               measure word of its own, no list paired by 分别 and no earlier row decided (the
               conditions below are read only there):
@@ -65,7 +75,7 @@ What a pattern assigns:
            rate above 100% stated as a value), `previous` (the measure a `cue` group names, as in a share after
            the part, 占收到申请总数的1%; else the last total or sibling part of the domain in the
            sentence, else in the paragraph: a part scoped to a body repeats the measure of the total
-           it breaks down), or
+           it breaks down), `@own` (the measure of the word `own` took, quoted with the number), or
            `@cue` (the measure the word in the group `cue` names in the number's domain; {CUES} is
            every measure word, {VERBS} those that name no domain's object)
   domain (alone, `@source`): a domain row, asked before anything else is known of the number, in
@@ -81,6 +91,9 @@ What a pattern assigns:
            first that holds sets the kind; the fact's rule stays the measure's), or, with `tier:
            kind`, when the kind is read, before the measure (for a number that is no change and no
            baseline)
+  tier:    a row that assigns a measure is an early row, or `late: true`, or `tier: cue` (it reads
+           `own`); the tiers of measure rows are asked in the order early, cue, late, and a number
+           that no row of them reads gives no fact (a negation: the cue and late rows read none)
   scope:   a template over the named groups of `before`, e.g. "{body}（被申请人）"
 """
 
@@ -136,13 +149,14 @@ class Pattern:
     stated_past: bool | None = None
     amends: bool = False  # assigns a kind and no measure: asked once the measure and year are known
     late: bool = False  # asked at the end of the cascade, for a number nothing else decided
+    own: dict | None = None  # conditions on the measure words of its own zone (tier cue)
     compares: bool | None = None
     baseline: bool | None = None
     preceding: dict | None = None
     own_noun: bool | None = None
     pending: bool | None = None
     paired: str | None = None
-    tier: str = "early"  # domain, kind, early, late or amend: when the cascade asks the row
+    tier: str = "early"  # domain, kind, early, cue, late or amend: when the cascade asks the row
     checks: tuple = field(default=(), compare=False, repr=False)  # _checks(self), set by load_patterns
     plain: bool = False  # no condition and no regex: it holds for every number it is a candidate for
     description: str = ""
@@ -167,6 +181,14 @@ class Preceding:
     same_item: bool
     same_word: bool
     continues: bool
+
+
+@dataclass(frozen=True)
+class Own:
+    """The measure words of a number's own zone, as the cue tier reads them (see the docstring)."""
+
+    fits: bool
+    foreign: bool
 
 
 @dataclass(slots=True)
@@ -197,6 +219,7 @@ class Number:
     pending: str | None = None  # the measure the clauses before named
     domain_source: str | None = None
     paired: str | None = None  # "count" or "measure": what the list paired by 分别 gives it
+    own: Own | None = None  # known at the cue tier only: its own measure words, if any
     previous_rule: str | None = None  # the rule of the sentence's previous number
     leads: dict[str, Lead] = field(default_factory=dict)  # "clause" / "sentence": its first number
 
@@ -262,7 +285,8 @@ class _StrictLoader(yaml.SafeLoader):
 def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
     rows = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 (a safe loader)
     patterns, ids = [], set()
-    measures = {m for _, m in vocab.measure_units} | {"other", DROP, "previous", "@cue", "@preceding", "@pending", "@count", "@paired"}
+    measures = {m for _, m in vocab.measure_units} | {
+        "other", DROP, "previous", "@cue", "@preceding", "@pending", "@count", "@paired", "@own"}
     domains = {d for d, _ in vocab.measure_units}
     for row in rows:
         pid = row["id"]
@@ -276,8 +300,17 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
         amends = "measure" not in assigns and not domain_row
         if amends and set(assigns) != {"kind"}:
             raise ValueError(f"pattern {pid}: a row without a measure amends the kind only")
-        if row.get("tier") not in (None, "kind", "amend") or (row.get("tier") and not amends):
+        tier = row.get("tier")
+        if tier not in (None, "kind", "amend", "cue") or (tier in ("kind", "amend") and not amends):
             raise ValueError(f"pattern {pid}: only a row that assigns a kind alone names its tier (kind or amend)")
+        if tier == "cue" and (amends or domain_row or row.get("late")):
+            raise ValueError(f"pattern {pid}: a cue row assigns a measure")
+        if ("own" in row) != (tier == "cue"):  # (classify asks the cue tier only of a number with own words)
+            raise ValueError(f"pattern {pid}: own is known at the cue tier only, and every cue row reads it")
+        if assigns.get("measure") == "@own" and not (row.get("own") or {}).get("fits"):
+            raise ValueError(f"pattern {pid}: @own needs a word that fits (own: {{fits: true}})")
+        if not set(row.get("own") or {}) <= {"fits", "foreign"}:
+            raise ValueError(f"pattern {pid}: unknown own condition {row['own']!r}")
         kind_only = [k for k in ("governed", "plan", "stated_past") if k in row]
         if kind_only and row.get("tier") != "kind":
             raise ValueError(f"pattern {pid}: {kind_only} are known at the kind tier only (tier: kind)")
@@ -340,8 +373,9 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
                 own_noun=row.get("own_noun"),
                 pending=row.get("pending"),
                 paired=row.get("paired"),
-                tier="domain" if domain_row else (row.get("tier") or "amend") if amends
-                else "late" if row.get("late") else "early",
+                own=row.get("own"),
+                tier="domain" if domain_row else (tier or "amend") if amends
+                else "late" if row.get("late") else tier or "early",
                 description=row.get("description", ""),
                 after=_compile(row.get("after"), vocab),
                 sentence=_compile(row.get("sentence"), vocab),
@@ -366,13 +400,19 @@ def patterns() -> list[Pattern]:
 @cache
 def candidates(tier: str, domain: str | None, unit: str, negation: bool, kind: str = "value",
                later: bool = False) -> list[Pattern]:
-    """The patterns of one tier (domain, early, late, amend), by priority, that may hold for a number
+    """The patterns of one tier (domain, kind, early, cue, late, amend), by priority, that may hold for a number
     of this domain (None: none yet), unit and kind, of a year after the report's or not, stated by a
     number or by a negation (which only rows for one read, but for the domain rows, which read every
     number). These conditions sort the rows once; _checks tests the others per number."""
     return [p for p in patterns() if p.tier == tier and (p.negation == negation or tier == "domain")
             and (not p.domains or (domain or NO_DOMAIN) in p.domains) and (not p.units or unit in p.units)
             and (not p.kinds or kind in p.kinds) and (p.later is None or p.later == later)]
+
+
+@cache
+def reads_text(*key) -> bool:
+    """Whether any of the candidates (same arguments) has a regex: only those read the spans."""
+    return any(p.before or p.after or p.sentence for p in candidates(*key))
 
 
 @cache
@@ -425,6 +465,8 @@ def _checks(p: Pattern) -> tuple:
         checks.append(lambda n: _preceding_holds(p.preceding, n.preceding))
     if p.pending is not None:
         checks.append(lambda n: p.pending == (n.pending is not None))
+    if p.own is not None:
+        checks.append(lambda n: n.own is not None and all(getattr(n.own, k) == v for k, v in p.own.items()))
     for flag in ("approx", "older", "governed", "plan", "stated_past", "compares", "baseline", "own_noun", "paired"):
         if getattr(p, flag) is not None:
             checks.append(_equals(flag, getattr(p, flag)))

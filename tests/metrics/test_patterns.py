@@ -107,7 +107,11 @@ def test_every_grammar_regex_compiles():
     "  paired: list\n  assigns: {measure: other}\n",
     "  within: [item, paragraph]\n  assigns: {measure: other}\n",
     "  assigns: {kind: target, scope: x}\n",  # a row without a measure amends the kind only
-], ids=["kind", "late-only", "preceding", "lead", "paired", "within", "amend"])
+    "  own: {fits: true}\n  assigns: {measure: other}\n",  # known at the cue tier only
+    "  tier: cue\n  assigns: {measure: other}\n",  # a cue row reads own
+    "  tier: cue\n  own: {}\n  assigns: {measure: \"@own\"}\n",  # @own takes a word that fits
+    "  tier: cue\n  own: {narrow: true}\n  assigns: {measure: other}\n",
+], ids=["kind", "late-only", "preceding", "lead", "paired", "within", "amend", "own-tier", "cue-own", "own-fits", "own"])
 def test_a_row_with_an_unknown_condition_is_refused(tmp_path, row):
     bad = tmp_path / "bad.yaml"
     bad.write_text("- id: x\n" + row + "  examples: [{text: a, facts: []}]\n", encoding="utf-8")
@@ -118,3 +122,4 @@ def test_a_row_with_an_unknown_condition_is_refused(tmp_path, row):
 def test_tiers():
     tiers = {p.id: p.tier for p in PATTERNS}
     assert tiers["zero"] == "early" and tiers["parallel"] == "late" and tiers["goal-for-later-year"] == "amend"
+    assert tiers["cue"] == tiers["cue-unit"] == tiers["foreign-object"] == "cue" and tiers["no-cue"] == "late"
