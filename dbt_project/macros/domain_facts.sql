@@ -1,5 +1,8 @@
-{# The rows of one domain's fact table: every domain table has the same columns. #}
+{# The rows of one domain's fact table: every domain table has the same columns. Incremental
+   by report like the table it copies (report_incremental.sql). #}
 {% macro domain_facts(domain) %}
+{{ report_incremental(['report_metrics', 'parsed_reports']) }}
+
 select
     fact_id,
     report_id,
@@ -31,7 +34,8 @@ select
     year_source,
     sentence,
     sentence_start,
-    sentence_end
-from {{ ref('int_report_metrics__enriched') }}
-where domain = '{{ domain }}'
+    sentence_end,
+    lake_key
+from {{ ref('int_report_metrics__enriched') }} as e
+where domain = '{{ domain }}' and {{ not_built_yet('e') }}
 {% endmacro %}

@@ -1,3 +1,5 @@
+{{ report_incremental(['parsed_reports']) }}
+
 select
     report_id,
     section_id,
@@ -7,5 +9,7 @@ select
     heading,
     start_offset,
     end_offset,
-    outline_part
-from {{ ref('stg_lake__report_sections') }}
+    outline_part,
+    lake_key
+from {{ ref('stg_lake__report_sections') }} as s
+where {{ not_built_yet('s') }}
