@@ -179,7 +179,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
             yield from (e for e in events if isinstance(e, dg.AssetCheckResult | dg.AssetCheckEvaluation))
             raise dg.Failure(f"dbt build failed ({failures(invocation)}); the warehouse was left as it was. "
                              "See this step's log for dbt's messages.")
-        tables = table_metadata(staged)
+        built = {context.asset_key_for_output(e.output_name).path[-1] for e in events if isinstance(e, dg.Output)}
+        tables = table_metadata(staged, built)
         clock.lap("table metadata")
         # The replaced warehouse is the next build's spare if a whole build of this project made it.
         previous = published_record(warehouse).get("dbt")
@@ -226,13 +227,16 @@ def failures(invocation) -> str:
     return "failed: " + ", ".join(failed[:8]) + (" ..." if len(failed) > 8 else "") if failed else "see the log"
 
 
-def table_metadata(database: Path) -> dict[str, dict[str, Any]]:
-    """Row count, column types and the first rows of every table dbt built, for the UI."""
+def table_metadata(database: Path, names: set[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Row count, column types and the first rows of the tables dbt built (`names`; default
+    all), for the UI."""
     out: dict[str, dict[str, Any]] = {}
     with duckdb.connect(str(database), read_only=True) as con:
         tables = con.execute(
             "select schema_name, table_name, estimated_size from duckdb_tables() where not internal").fetchall()
         for schema, table, _ in tables:
+            if names is not None and table not in names:
+                continue
             relation = f'"{schema}"."{table}"'  # names come from the catalogue, quoted
             rows = con.execute(f"select count(*) from {relation}").fetchone()[0]
             columns = con.execute(
