@@ -34,7 +34,7 @@ def build(root: Path, inbox: Path, monkeypatch) -> Path:
 
 def contents(database: Path) -> dict[str, list[tuple]]:
     """Every table and view dbt built, sorted, without `lake_key` (segment names differ
-    between two lakes holding the same reports)."""
+    between two lakes holding the same reports) and `built_by` (the dbt invocation)."""
     with duckdb.connect(str(database), read_only=True) as con:
         relations = con.execute(
             "select schema_name, table_name from duckdb_tables() where not internal "
@@ -44,7 +44,7 @@ def contents(database: Path) -> dict[str, list[tuple]]:
         for schema, table in relations:
             columns = [c for (c,) in con.execute(
                 "select column_name from duckdb_columns() where schema_name = ? and table_name = ? "
-                "and column_name != 'lake_key' order by column_index", [schema, table]).fetchall()]
+                "and column_name not in ('lake_key', 'built_by') order by column_index", [schema, table]).fetchall()]
             listed = ", ".join(f'"{c}"' for c in columns)
             out[f"{schema}.{table}"] = con.execute(
                 f'select {listed} from "{schema}"."{table}" order by all').fetchall()

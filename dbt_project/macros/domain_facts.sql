@@ -1,7 +1,7 @@
 {# The rows of one domain's fact table: every domain table has the same columns. Incremental
    by report like the table it copies (report_incremental.sql). #}
 {% macro domain_facts(domain) %}
-{{ report_incremental(['report_metrics', 'parsed_reports']) }}
+{{ report_copy_incremental('int_report_metrics__enriched') }}
 
 select
     fact_id,
@@ -36,6 +36,10 @@ select
     sentence_start,
     sentence_end,
     lake_key
-from {{ ref('int_report_metrics__enriched') }} as e
-where domain = '{{ domain }}' and {{ not_built_yet('e') }}
+from {{ ref('int_report_metrics__enriched') }}
+where
+    domain = '{{ domain }}'
+    {% if is_incremental() %}
+        and report_id in {{ reports_not_copied(ref('int_report_metrics__enriched'), "domain = '" ~ domain ~ "'") }}
+    {% endif %}
 {% endmacro %}

@@ -93,16 +93,41 @@
 {%- endmacro %}
 
 
-{# For a model copying an incremental model's rows (lake_key included): true for the rows of
-   reports this model does not hold yet. Compares rows, not the manifests, so a report with no
-   rows here (no fact in this domain) is not looked at again. #}
-{% macro not_built_yet(relation_alias) -%}
+{# For a model copying the rows of an incremental model (`upstream`, lake_key included), as the
+   fact tables copy int_report_metrics__enriched: the work is found from the two tables' keys,
+   report by report, without the manifests or a row-by-row comparison (O(reports), not O(rows)). #}
+{% macro report_copy_incremental(upstream) -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='report_id',
+        pre_hook=["{{ delete_stale_copies(ref('" ~ upstream ~ "')) }}"],
+    ) }}
+{%- endmacro %}
+
+
+{# Pre-hook: drop the rows of reports whose key upstream changed or is gone. #}
+{% macro delete_stale_copies(upstream) -%}
     {%- if is_incremental() -%}
-        not exists (
-            select 1 from {{ this }} as built
-            where built.report_id = {{ relation_alias }}.report_id and built.lake_key = {{ relation_alias }}.lake_key
+        delete from {{ this }}
+        where report_id in (
+            select report_id from (
+                select distinct report_id, lake_key from {{ this }}
+                except
+                select distinct report_id, lake_key from {{ upstream }}
+            )
         )
-    {%- else -%}
-        true
     {%- endif -%}
+{%- endmacro %}
+
+
+{# The reports among `upstream`'s rows (those matching `where`) that this model does not hold. #}
+{% macro reports_not_copied(upstream, where='true') -%}
+    (
+        select report_id from (
+            select distinct report_id, lake_key from {{ upstream }} where {{ where }}
+            except
+            select distinct report_id, lake_key from {{ this }}
+        )
+    )
 {%- endmacro %}

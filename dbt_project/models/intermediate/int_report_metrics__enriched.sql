@@ -1,3 +1,4 @@
+-- sqlfluff:templater:jinja:context:invocation_id:lint
 -- Each fact with the report it came from, the report's region and the measure's labels.
 {{ report_incremental(['report_metrics', 'parsed_reports']) }}
 
@@ -34,7 +35,8 @@ select
     f.sentence_end,
     f.domain_source,
     f.year_source,
-    k.lake_key
+    k.lake_key,
+    '{{ invocation_id }}' as built_by
 from {{ ref('stg_lake__report_metrics') }} as f
 inner join {{ ref('stg_lake__parsed_reports') }} as r using (report_id)
 inner join {{ lake_report_keys(['report_metrics', 'parsed_reports']) }} as k using (report_id)

@@ -1,4 +1,4 @@
-{{ report_incremental(['parsed_reports']) }}
+{{ report_copy_incremental('stg_lake__report_sections') }}
 
 select
     report_id,
@@ -11,5 +11,7 @@ select
     end_offset,
     outline_part,
     lake_key
-from {{ ref('stg_lake__report_sections') }} as s
-where {{ not_built_yet('s') }}
+from {{ ref('stg_lake__report_sections') }}
+{% if is_incremental() %}
+    where report_id in {{ reports_not_copied(ref('stg_lake__report_sections')) }}
+{% endif %}
