@@ -194,7 +194,8 @@ def publish(staged: Path, database: Path, keep_spare_tag: str | None = None) -> 
     incoming = folder / f".{database.name}.incoming"
     if keep_spare_tag is not None and database.exists() and not old_wal.exists():
         folder.mkdir(parents=True)
-        os.link(database, incoming)  # a second name for the old file, which the rename below unnames
+        with contextlib.suppress(OSError):  # no hard links on this file system: no spare, a copy next time
+            os.link(database, incoming)  # a second name for the old file, which the rename below unnames
     # A log left by the old file would be replayed onto the new one.
     old_wal.unlink(missing_ok=True)
     os.replace(staged, database)
