@@ -9,6 +9,13 @@
   build that succeeded (models and tests) replaces the warehouse, in one rename. A failed
   or killed build leaves the previous warehouse as it was; a reader keeps the file it
   opened and the next open sees the new one.
+- The spare: an incremental build must start from a warehouse, not an empty file, but
+  copying the warehouse each build costs as much as its size. So the file a publish
+  replaces is kept (`.spare/`, a hard link taken before the rename) and the next build
+  starts from it: its incremental models compare their rows with the lake, so one build
+  behind is as good a start as the current one. It is used only when it was built by the
+  same dbt project (`tag`), nothing holds it open, and it is not the published file itself;
+  otherwise the build starts from a copy. The published file is never written to.
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ import duckdb
 
 LOCK_NAME = ".build.lock"
 STAGING_NAME = ".staging"
+SPARE_NAME = ".spare"
+SPARE_TAG = "tag"  # what the spare was built from (the dbt project's fingerprint)
 
 # Locks this process holds, by lock file: a build's steps all call `hold`, the first takes it.
 _held: dict[Path, int] = {}
@@ -127,27 +136,73 @@ def staging_dir(database: Path) -> Path:
     return Path(database).parent / STAGING_NAME
 
 
-def staged_database(database: Path, *, start_from_current: bool) -> Path:
-    """A fresh file for dbt to build into, beside the warehouse (same file system, so the
-    swap is one rename). A partial build starts from a copy of the current warehouse."""
+def spare_dir(database: Path) -> Path:
+    return Path(database).parent / SPARE_NAME
+
+
+def staged_database(database: Path, *, start_from_current: bool, spare_tag: str | None = None) -> Path:
+    """A file for dbt to build into, beside the warehouse (same file system, so the swap is
+    one rename): empty, or a copy of the current warehouse when `start_from_current`; then
+    the spare instead of a copy when it was tagged `spare_tag` and is free."""
     folder = staging_dir(database)
     shutil.rmtree(folder, ignore_errors=True)  # what a killed build left
     folder.mkdir(parents=True)
     staged = folder / Path(database).name
-    if start_from_current and Path(database).exists():
+    if start_from_current and Path(database).exists() and (
+            spare_tag is None or not _take_spare(database, spare_tag, staged)):
         shutil.copyfile(database, staged)
     return staged
 
 
-def publish(staged: Path, database: Path) -> None:
-    """Swap the staged warehouse in, whole. Readers holding the old file keep reading it."""
+def _take_spare(database: Path, tag: str, staged: Path) -> bool:
+    """Move the spare to `staged` if it is usable; drop it otherwise."""
+    folder = spare_dir(database)
+    spare = folder / Path(database).name
+    try:
+        usable = ((folder / SPARE_TAG).read_text(encoding="utf-8") == tag
+                  and not Path(f"{spare}.wal").exists()
+                  and not os.path.samestat(os.stat(spare), os.stat(database))
+                  and _free(spare))
+    except OSError:
+        usable = False
+    if usable:
+        os.replace(spare, staged)
+    shutil.rmtree(folder, ignore_errors=True)
+    return usable
+
+
+def _free(path: Path) -> bool:
+    """Nobody has the file open: a reader that opened the warehouse before it was replaced
+    may still read it, and must not see it change."""
+    try:
+        duckdb.connect(str(path)).close()
+    except duckdb.Error:
+        return False
+    return True
+
+
+def publish(staged: Path, database: Path, keep_spare_tag: str | None = None) -> None:
+    """Swap the staged warehouse in, whole. Readers holding the old file keep reading it.
+    With `keep_spare_tag`, the replaced file is kept as the next build's spare, so tagged."""
     database = Path(database)
     if Path(f"{staged}.wal").exists():  # dbt exited cleanly, so DuckDB checkpointed; be sure
         with duckdb.connect(str(staged)) as con:
             con.execute("checkpoint")
+    folder = spare_dir(database)
+    shutil.rmtree(folder, ignore_errors=True)
+    old_wal = Path(f"{database}.wal")
+    incoming = folder / f".{database.name}.incoming"
+    if keep_spare_tag is not None and database.exists() and not old_wal.exists():
+        folder.mkdir(parents=True)
+        with contextlib.suppress(OSError):  # no hard links on this file system: no spare, a copy next time
+            os.link(database, incoming)  # a second name for the old file, which the rename below unnames
     # A log left by the old file would be replayed onto the new one.
-    Path(f"{database}.wal").unlink(missing_ok=True)
+    old_wal.unlink(missing_ok=True)
     os.replace(staged, database)
+    if incoming.exists():
+        # The tag last: a spare without one is never used (a build killed here copies instead).
+        os.replace(incoming, folder / database.name)
+        (folder / SPARE_TAG).write_text(keep_spare_tag, encoding="utf-8")
     shutil.rmtree(staged.parent, ignore_errors=True)
 
 

@@ -1,5 +1,8 @@
-{# The rows of one domain's fact table: every domain table has the same columns. #}
+{# The rows of one domain's fact table: every domain table has the same columns. Incremental
+   by report like the table it copies (report_incremental.sql). #}
 {% macro domain_facts(domain) %}
+{{ report_copy_incremental('int_report_metrics__enriched') }}
+
 select
     fact_id,
     report_id,
@@ -31,7 +34,12 @@ select
     year_source,
     sentence,
     sentence_start,
-    sentence_end
+    sentence_end,
+    lake_key
 from {{ ref('int_report_metrics__enriched') }}
-where domain = '{{ domain }}'
+where
+    domain = '{{ domain }}'
+    {% if is_incremental() %}
+        and report_id in {{ reports_not_copied(ref('int_report_metrics__enriched'), "domain = '" ~ domain ~ "'") }}
+    {% endif %}
 {% endmacro %}

@@ -1,3 +1,5 @@
+{{ report_copy_incremental('stg_lake__report_sections') }}
+
 select
     report_id,
     section_id,
@@ -7,5 +9,9 @@ select
     heading,
     start_offset,
     end_offset,
-    outline_part
+    outline_part,
+    lake_key
 from {{ ref('stg_lake__report_sections') }}
+{% if is_incremental() %}
+    where report_id in {{ reports_not_copied(ref('stg_lake__report_sections')) }}
+{% endif %}

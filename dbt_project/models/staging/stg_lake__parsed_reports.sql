@@ -1,3 +1,5 @@
+{{ report_incremental(['parsed_reports']) }}
+
 select
     report_id,
     path,
@@ -16,5 +18,6 @@ select
     doc_number,
     map_from_entries(
         list_transform(provenance, p -> struct_pack(k := p.field, v := p.method))
-    ) as provenance
-from {{ lake_source('parsed_reports') }}
+    ) as provenance,
+    lake_segment as lake_key
+from {{ lake_source('parsed_reports', new_only=true) }}

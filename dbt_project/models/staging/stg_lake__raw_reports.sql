@@ -1,3 +1,5 @@
+{{ report_incremental(['raw_reports']) }}
+
 select
     report_id,
     path,
@@ -5,5 +7,6 @@ select
     size_bytes,
     format,
     encoding,
-    length(text) as text_chars
-from {{ lake_source('raw_reports') }}
+    length(text) as text_chars,
+    lake_segment as lake_key
+from {{ lake_source('raw_reports', new_only=true) }}

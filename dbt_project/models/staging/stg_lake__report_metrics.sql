@@ -1,3 +1,5 @@
+{{ report_incremental(['report_metrics']) }}
+
 select
     md5(concat_ws('|', report_id, start, "end", domain, measure, kind, year)) as fact_id,
     report_id,
@@ -19,5 +21,6 @@ select
     sentence_start,
     sentence_end,
     domain_source,
-    year_source
-from {{ lake_source('report_metrics') }}
+    year_source,
+    lake_segment as lake_key
+from {{ lake_source('report_metrics', new_only=true, has_rows='coalesce(facts, 1) > 0') }}

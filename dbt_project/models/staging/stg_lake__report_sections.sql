@@ -1,8 +1,11 @@
+{{ report_incremental(['parsed_reports']) }}
+
 with sections as (
     select
         report_id,
+        lake_segment,
         unnest(sections) as section
-    from {{ lake_source('parsed_reports') }}
+    from {{ lake_source('parsed_reports', new_only=true) }}
 )
 
 select
@@ -14,5 +17,6 @@ select
     section.heading,
     section.start as start_offset,
     section.end as end_offset,
-    section.outline_part
+    section.outline_part,
+    lake_segment as lake_key
 from sections
