@@ -167,8 +167,12 @@ class Plan:
     files: pl.DataFrame | None = None
     real: dict[str, str] = field(default_factory=dict)
     stored: set[str] = field(default_factory=set)
+    # How many buckets the work is spread over: 1 (bucket 0 does it all, one pool of worker
+    # processes for the stage) unless the steps run on several machines.
+    buckets: int = 1
 
-    def bucket(self, index: int, buckets: int = BUCKETS) -> list[str]:
+    def bucket(self, index: int, buckets: int | None = None) -> list[str]:
+        buckets = buckets or self.buckets
         return [key for key in self.todo if bucket_of(key, buckets) == index]
 
 
