@@ -153,7 +153,8 @@ def bucket_of(key: str, buckets: int = BUCKETS) -> int:
 @dataclass
 class Plan:
     """What a stage will do: the manifest rows it keeps, and the keys to process (paths for
-    reading, report ids after that), in order. Small enough to pass between Dagster steps."""
+    reading, report ids after that), in order. Passed to every bucket step (pickled by the I/O
+    manager): about 40 MB for 100k files, so only what the buckets and finish need."""
 
     stage: str
     table: str
@@ -161,12 +162,11 @@ class Plan:
     reusable: pl.DataFrame
     todo: list[str]
     stats: StageStats
-    # Reading only: the input folder, the files as looked at (paths, sizes, times), their real
-    # paths, and the report ids already stored (a file with the same bytes is a duplicate).
+    # Reading only: the input folder, the files as looked at (paths, sizes, times), and their
+    # real paths where those differ from the paths shown (names that are not UTF-8).
     input_dir: str = ""
     files: pl.DataFrame | None = None
     real: dict[str, str] = field(default_factory=dict)
-    stored: set[str] = field(default_factory=set)
     # How many buckets the work is spread over: 1 (bucket 0 does it all, one pool of worker
     # processes for the stage) unless the steps run on several machines.
     buckets: int = 1
@@ -174,6 +174,10 @@ class Plan:
     def bucket(self, index: int, buckets: int | None = None) -> list[str]:
         buckets = buckets or self.buckets
         return [key for key in self.todo if bucket_of(key, buckets) == index]
+
+    def stored(self) -> set[str]:
+        """Report ids whose text is kept: a file read with the same bytes is a duplicate."""
+        return set(self.reusable.filter(pl.col("segment").is_not_null()).get_column("report_id").to_list())
 
 
 def plan_read(input_dir: Path, lake_dir: Path) -> Plan:
@@ -190,17 +194,18 @@ def plan_read(input_dir: Path, lake_dir: Path) -> Plan:
     ])
     todo = files.join(reusable, on="path", how="anti").get_column("path").to_list()
     stats.reused, stats.retired = reusable.height, old.join(files, on="path", how="anti").height
-    stored = set(reusable.filter(pl.col("segment").is_not_null()).get_column("report_id").to_list())
-    return Plan("read", table, version, reusable, todo, stats, str(input_dir), files, real, stored)
+    real = {shown: path for shown, path in real.items() if shown != path}  # the plan goes to every bucket
+    return Plan("read", table, version, reusable, todo, stats, str(input_dir), files, real)
 
 
 def read_bucket(plan: Plan, lake_dir: Path, todo: list[str], workers: Workers = Workers()) -> list[dict]:
     """Read `todo` (paths of the plan) into a new segment; the manifest rows of what was read."""
-    segment, rows, stored = lake.new_segment(), [], set(plan.stored)
+    segment, rows = lake.new_segment(), []
     if not todo:
         return rows
+    stored = plan.stored()
     with lake.TableWriter(lake_dir, plan.table, part=segment) as out:
-        items = ((plan.real[p], plan.input_dir) for p in todo)
+        items = ((plan.real.get(p, p), plan.input_dir) for p in todo)
         results = run_all(read_one, items, workers=workers.processes, budget=workers.budget)
         for (path, _), result in _tracked(results, "read", len(todo), "file"):
             row = {"path": batch.displayable(path), "version": plan.version}
@@ -221,7 +226,7 @@ def finish_read(plan: Plan, lake_dir: Path, buckets: Iterable[list[dict]]) -> St
     rows = _in_plan_order(plan, buckets, "path")
     # Files with the same bytes read in different buckets: the first in the plan's order is
     # stored, the others are duplicates, as when one bucket reads them all.
-    stored = set(plan.stored)
+    stored = plan.stored()
     for row in rows:
         if row["status"] == OK and row["report_id"] in stored:
             row.update(status=DUPLICATE, segment=None)
