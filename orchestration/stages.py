@@ -18,6 +18,8 @@ The Dagster assets and `fazhi build` both call these functions.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -129,12 +131,58 @@ def warm_up() -> None:
 
 
 # --- the stages ----------------------------------------------------------------------------
+#
+# Each stage is three parts: `plan_*` decides what to do from the manifests, `*_bucket` does the
+# work on some of it and writes it to a segment of its own, `finish_*` makes the result current.
+# The functions below run all the work as one bucket in this process's workers; the Dagster
+# assets (orchestration.defs.fanout) run it as BUCKETS steps, which an executor such as dask can
+# place on other machines. Both go through the same three parts.
 
-def load_raw(input_dir: Path, lake_dir: Path, workers: Workers = Workers()) -> StageStats:
-    """Read the files below `input_dir` that are new or changed since the last run."""
+# How many steps a stage's work is split into in Dagster: fixed, because a step fan-out that
+# depends on the data (DynamicOut) is not run correctly by the dask executor (dagster#9785),
+# and 8 keeps a few machines busy while a small build stays a few steps.
+BUCKETS = 8
+
+
+def bucket_of(key: str, buckets: int = BUCKETS) -> int:
+    """A report's (or file's) bucket: stable across runs and machines, unlike hash()."""
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % buckets
+
+
+@dataclass
+class Plan:
+    """What a stage will do: the manifest rows it keeps, and the keys to process (paths for
+    reading, report ids after that), in order. Passed to every bucket step (pickled by the I/O
+    manager): about 40 MB for 100k files, so only what the buckets and finish need."""
+
+    stage: str
+    table: str
+    version: str
+    reusable: pl.DataFrame
+    todo: list[str]
+    stats: StageStats
+    # Reading only: the input folder, the files as looked at (paths, sizes, times), and their
+    # real paths where those differ from the paths shown (names that are not UTF-8).
+    input_dir: str = ""
+    files: pl.DataFrame | None = None
+    real: dict[str, str] = field(default_factory=dict)
+    # How many buckets the work is spread over: 1 (bucket 0 does it all, one pool of worker
+    # processes for the stage) unless the steps run on several machines.
+    buckets: int = 1
+
+    def bucket(self, index: int, buckets: int | None = None) -> list[str]:
+        buckets = buckets or self.buckets
+        return [key for key in self.todo if bucket_of(key, buckets) == index]
+
+    def stored(self) -> set[str]:
+        """Report ids whose text is kept: a file read with the same bytes is a duplicate."""
+        return set(self.reusable.filter(pl.col("segment").is_not_null()).get_column("report_id").to_list())
+
+
+def plan_read(input_dir: Path, lake_dir: Path) -> Plan:
     table, version, stats = "raw_reports", stage_version("read"), StageStats()
-    schema = MANIFESTS[table]
-    old = lake.read_current(lake_dir, table, schema)
+    old = lake.read_current(lake_dir, table, MANIFESTS[table])
     files, real = look(input_dir)
     # Reused: same path, size, modification time and reader. A duplicate (same bytes as a file
     # whose text is stored) is reused while that file is; when it leaves, the duplicate is read.
@@ -146,15 +194,21 @@ def load_raw(input_dir: Path, lake_dir: Path, workers: Workers = Workers()) -> S
     ])
     todo = files.join(reusable, on="path", how="anti").get_column("path").to_list()
     stats.reused, stats.retired = reusable.height, old.join(files, on="path", how="anti").height
-    stored = set(reusable.filter(pl.col("segment").is_not_null()).get_column("report_id").to_list())
+    real = {shown: path for shown, path in real.items() if shown != path}  # the plan goes to every bucket
+    return Plan("read", table, version, reusable, todo, stats, str(input_dir), files, real)
 
+
+def read_bucket(plan: Plan, lake_dir: Path, todo: list[str], workers: Workers = Workers()) -> list[dict]:
+    """Read `todo` (paths of the plan) into a new segment; the manifest rows of what was read."""
     segment, rows = lake.new_segment(), []
-    with lake.TableWriter(lake_dir, table, part=segment) as out:
-        items = ((real[p], str(input_dir)) for p in todo)
+    if not todo:
+        return rows
+    stored = plan.stored()
+    with lake.TableWriter(lake_dir, plan.table, part=segment) as out:
+        items = ((plan.real.get(p, p), plan.input_dir) for p in todo)
         results = run_all(read_one, items, workers=workers.processes, budget=workers.budget)
         for (path, _), result in _tracked(results, "read", len(todo), "file"):
-            stats.done += 1
-            row = {"path": batch.displayable(path), "version": version}
+            row = {"path": batch.displayable(path), "version": plan.version}
             if isinstance(result, Failed):
                 rows.append({**row, "status": FAILED, "stage": "read", "reason": result.reason})
             elif "reason" in result:  # a rejection row
@@ -165,86 +219,132 @@ def load_raw(input_dir: Path, lake_dir: Path, workers: Workers = Workers()) -> S
                 out.write(result)
                 stored.add(result["report_id"])
                 rows.append({**row, "report_id": result["report_id"], "segment": segment, "status": OK})
+    return rows
+
+
+def finish_read(plan: Plan, lake_dir: Path, buckets: Iterable[list[dict]]) -> StageStats:
+    rows = _in_plan_order(plan, buckets, "path")
+    # Files with the same bytes read in different buckets: the first in the plan's order is
+    # stored, the others are duplicates, as when one bucket reads them all.
+    stored = plan.stored()
+    for row in rows:
+        if row["status"] == OK and row["report_id"] in stored:
+            row.update(status=DUPLICATE, segment=None)
+        elif row["status"] == OK:
+            stored.add(row["report_id"])
+    schema = MANIFESTS[plan.table]
     # Sizes and times as looked at before reading: a file rewritten meanwhile is read again next run.
-    new = pl.DataFrame(rows, schema=schema).drop("size", "mtime_ns").join(files, on="path", how="left")
+    new = pl.DataFrame(rows, schema=schema).drop("size", "mtime_ns").join(plan.files, on="path", how="left")
     new = new.select(list(schema))
-    manifest = _name_raw_duplicates(pl.concat([reusable, new]))
-    return _finish(lake_dir, table, "read", manifest, stats)
+    manifest = _name_raw_duplicates(pl.concat([plan.reusable, new]))
+    return _finish(lake_dir, plan, manifest, rows)
+
+
+def plan_stage(lake_dir: Path, stage: str) -> Plan:
+    """Parsing or extracting: keep what is current and of this version, do the rest, retire
+    what is no longer upstream."""
+    table, upstream_table = STAGE_TABLES[stage]
+    version, stats = stage_version(stage), StageStats()
+    upstream = _current(lake_dir, upstream_table)
+    old = lake.read_current(lake_dir, table, MANIFESTS[table])
+    # Reused: the same report at the same path (a moved file's rows must name its new path).
+    key = ["report_id", "path"]
+    reusable = old.filter((pl.col("version") == version) & (pl.col("status") != FAILED)) \
+        .join(upstream, on=key, how="semi")
+    todo = sorted(set(upstream.join(reusable, on=key, how="anti").get_column("report_id").to_list()))
+    stats.reused, stats.retired = reusable.height, old.join(upstream, on=key, how="anti").height
+    return Plan(stage, table, version, reusable, todo, stats)
+
+
+def stage_bucket(plan: Plan, lake_dir: Path, todo: list[str], workers: Workers = Workers()) -> list[dict]:
+    """Parse or extract the reports `todo` into a new segment; their manifest rows."""
+    rows: list[dict] = []
+    if not todo:
+        return rows
+    work, chunk_rows = (_parse, 256) if plan.stage == "parse" else (_extract, 4096)
+    segment = lake.new_segment()
+    with lake.TableWriter(lake_dir, plan.table, part=segment, chunk_rows=chunk_rows) as out:
+        inputs = lake.read_rows(lake_dir, STAGE_TABLES[plan.stage][1], only=set(todo))
+        rows += _tracked(work(inputs, out, segment, plan.version, workers), plan.stage, len(todo), "report")
+    return rows
+
+
+def finish_stage(plan: Plan, lake_dir: Path, buckets: Iterable[list[dict]]) -> StageStats:
+    rows = _in_plan_order(plan, buckets, "report_id")
+    manifest = pl.concat([plan.reusable, pl.DataFrame(rows, schema=MANIFESTS[plan.table])])
+    if plan.stage == "parse":
+        manifest = _name_parsed_duplicates(manifest)
+    return _finish(lake_dir, plan, manifest, rows)
+
+
+def _parse(rows: Iterable[dict], out: lake.TableWriter, segment: str, version: str,
+           workers: Workers) -> Iterator[dict]:
+    results = run_all(parse_one, rows, workers=workers.processes, budget=workers.budget, initializer=warm_up)
+    for raw, result in results:
+        base = {"report_id": raw["report_id"], "path": raw["path"], "version": version}
+        if isinstance(result, Failed):
+            yield {**base, "status": FAILED, "stage": "parse", "reason": result.reason}
+            continue
+        if "reason" in result:
+            yield {**base, "status": REJECTED, "stage": result["stage"], "reason": result["reason"]}
+            continue
+        row = result["row"]
+        out.write(row)
+        yield {**base, "segment": segment, "status": OK, "issuer": row["issuer"],
+               "report_year": row["report_year"], "title": row["title"], "fingerprint": result["fingerprint"]}
+
+
+def _extract(rows: Iterable[dict], out: lake.TableWriter, segment: str, version: str,
+             workers: Workers) -> Iterator[dict]:
+    results = run_all(extract_one, rows, workers=workers.processes, budget=workers.budget, initializer=warm_up)
+    for parsed, result in results:
+        base = {"report_id": parsed["report_id"], "path": parsed["path"], "version": version}
+        if isinstance(result, Failed):
+            yield {**base, "status": FAILED, "stage": "extract", "reason": result.reason}
+            continue
+        for fact in result:
+            out.write(fact)
+        yield {**base, "segment": segment, "status": OK, "facts": len(result)}
+
+
+STAGE_TABLES = {"parse": ("parsed_reports", "raw_reports"), "extract": ("report_metrics", "parsed_reports")}
+
+
+def load_raw(input_dir: Path, lake_dir: Path, workers: Workers = Workers()) -> StageStats:
+    """Read the files below `input_dir` that are new or changed since the last run."""
+    plan = plan_read(input_dir, lake_dir)
+    return finish_read(plan, lake_dir, [read_bucket(plan, lake_dir, plan.todo, workers)])
 
 
 def parse_raw(lake_dir: Path, workers: Workers = Workers()) -> StageStats:
     """Parse the reports that are new, or all of them when the parser changed."""
-    version = stage_version("parse")
-    upstream = _current(lake_dir, "raw_reports")
-
-    def parse(rows: Iterable[dict], out: lake.TableWriter, segment: str) -> Iterator[dict]:
-        results = run_all(parse_one, rows, workers=workers.processes, budget=workers.budget, initializer=warm_up)
-        for raw, result in results:
-            base = {"report_id": raw["report_id"], "path": raw["path"], "version": version}
-            if isinstance(result, Failed):
-                yield {**base, "status": FAILED, "stage": "parse", "reason": result.reason}
-                continue
-            if "reason" in result:
-                yield {**base, "status": REJECTED, "stage": result["stage"], "reason": result["reason"]}
-                continue
-            row = result["row"]
-            out.write(row)
-            yield {**base, "segment": segment, "status": OK, "issuer": row["issuer"],
-                   "report_year": row["report_year"], "title": row["title"], "fingerprint": result["fingerprint"]}
-
-    return _incremental(lake_dir, "parsed_reports", "parse", "raw_reports", upstream, version, parse,
-                        after=_name_parsed_duplicates)
+    plan = plan_stage(lake_dir, "parse")
+    return finish_stage(plan, lake_dir, [stage_bucket(plan, lake_dir, plan.todo, workers)])
 
 
 def extract_parsed(lake_dir: Path, workers: Workers = Workers()) -> StageStats:
     """Extract facts from the reports that are new, or from all when the extractor or its
     vocabulary changed."""
-    version = stage_version("extract")
-    upstream = _current(lake_dir, "parsed_reports")
-
-    def extract(rows: Iterable[dict], out: lake.TableWriter, segment: str) -> Iterator[dict]:
-        results = run_all(extract_one, rows, workers=workers.processes, budget=workers.budget, initializer=warm_up)
-        for parsed, result in results:
-            base = {"report_id": parsed["report_id"], "path": parsed["path"], "version": version}
-            if isinstance(result, Failed):
-                yield {**base, "status": FAILED, "stage": "extract", "reason": result.reason}
-                continue
-            for fact in result:
-                out.write(fact)
-            yield {**base, "segment": segment, "status": OK, "facts": len(result)}
-
-    return _incremental(lake_dir, "report_metrics", "extract", "parsed_reports", upstream, version, extract,
-                        chunk_rows=4096)
+    plan = plan_stage(lake_dir, "extract")
+    return finish_stage(plan, lake_dir, [stage_bucket(plan, lake_dir, plan.todo, workers)])
 
 
-def _incremental(lake_dir, table, stage, upstream_table, upstream, version, work, after=None, chunk_rows=256):
-    """The shape of the parse and extract stages: keep what is current and of this version,
-    do the rest through `work`, retire what is no longer upstream."""
-    schema = MANIFESTS[table]
-    old = lake.read_current(lake_dir, table, schema)
-    stats = StageStats()
-    # Reused: the same report at the same path (a moved file's rows must name its new path).
-    key = ["report_id", "path"]
-    reusable = old.filter((pl.col("version") == version) & (pl.col("status") != FAILED)) \
-        .join(upstream, on=key, how="semi")
-    todo = set(upstream.join(reusable, on=key, how="anti").get_column("report_id").to_list())
-    stats.reused, stats.retired = reusable.height, old.join(upstream, on=key, how="anti").height
-    segment, rows = lake.new_segment(), []
-    if todo:
-        with lake.TableWriter(lake_dir, table, part=segment, chunk_rows=chunk_rows) as out:
-            inputs = lake.read_rows(lake_dir, upstream_table, only=todo)
-            for row in _tracked(work(inputs, out, segment), stage, len(todo), "report"):
-                stats.done += 1
-                rows.append(row)
-    manifest = pl.concat([reusable, pl.DataFrame(rows, schema=schema)])
-    if after is not None:
-        manifest = after(manifest)
-    return _finish(lake_dir, table, stage, manifest, stats)
+def _in_plan_order(plan: Plan, buckets: Iterable[list[dict]], key: str) -> list[dict]:
+    order = {k: i for i, k in enumerate(plan.todo)}
+    return sorted((row for bucket in buckets for row in bucket), key=lambda row: order[row[key]])
 
 
-def _finish(lake_dir: Path, table: str, stage: str, manifest: pl.DataFrame, stats: StageStats) -> StageStats:
+def _finish(lake_dir: Path, plan: Plan, manifest: pl.DataFrame, new: list[dict]) -> StageStats:
     """Swap in the manifest (the stage's result becomes current in one rename), write the
-    stage's rejections, and count."""
+    stage's rejections, and count. The only place a stage prunes segments (lake.write_current):
+    the buckets' new segments are named by the manifest before anything is pruned."""
+    table, stage = plan.table, plan.stage
+    folder = Path(lake_dir) / table
+    missing = sorted({r["segment"] for r in new if r.get("segment") and not (folder / f"{r['segment']}.parquet").exists()})
+    if missing:  # pruned by a build that ran between this one's steps without the lock: never swap it in
+        raise RuntimeError(f"{table}: segments {missing[:3]} are gone (another build changed the lake "
+                           "during this one); the lake was left as it was, build again")
+    stats = dataclasses.replace(plan.stats, done=len(new))
     # Sorted, so an unchanged lake is byte for byte the same (what the dbt step compares).
     manifest = manifest.sort("path", "report_id", nulls_last=True, maintain_order=True)
     lake.write_current(lake_dir, table, manifest)

@@ -4,7 +4,9 @@ Each stage is a multi-asset: the table it makes, and the files it rejected with 
 (rejected_at_<stage>), so rejections are visible in the asset graph and never lost. Each is
 incremental (orchestration.stages): only new or changed files, or all when the stage's code
 version changed, are processed; the code version shown in the UI is that stage version.
-Every stage takes the warehouse's build lock first (orchestration.publish): one build at a time.
+Each is a graph of steps, plan -> buckets -> finish (orchestration.defs.fanout), so its work
+can run on several machines; the steps that read or change manifests take the warehouse's
+build lock first (orchestration.publish): one build at a time.
 """
 
 from pathlib import Path
@@ -12,9 +14,11 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
-from orchestration import batch, lake, publish, settings, stages
-from orchestration.resources import WarehouseResource, WorkersResource
-from orchestration.versions import stage_version
+from orchestration import batch, lake, settings, stages
+from orchestration.defs.fanout import spread, stage_asset, start_stage
+from orchestration.resources import WarehouseResource
+
+__all__ = ["ReportsConfig", "parsed_reports", "raw_reports", "start_stage"]
 
 
 class ReportsConfig(dg.Config):
@@ -25,43 +29,8 @@ class ReportsConfig(dg.Config):
     )
 
 
-def stage_specs(table: str, stage: str, group: str, description: str, deps: list[str]) -> list[dg.AssetSpec]:
-    kinds = {"python", "parquet"}
-    version = stage_version(stage)
-    return [
-        dg.AssetSpec(table, group_name=group, kinds=kinds, description=description, deps=deps, code_version=version),
-        dg.AssetSpec(f"rejected_at_{stage}", group_name=group, kinds=kinds, deps=deps, code_version=version,
-                     description=f"Files rejected at the {stage} stage, with the reason."),
-    ]
-
-
-def stage_results(context: dg.AssetExecutionContext, stats: stages.StageStats, table: str, stage: str,
-                  lake_dir: Path, unit: str = "reports", **extra) -> list[dg.MaterializeResult]:
-    context.log.info(f"{stage}: {stats.summary(unit)}")
-    work = {"processed": stats.done, "unchanged": stats.reused, "removed": stats.retired}
-    return [
-        dg.MaterializeResult(asset_key=table, metadata={
-            "dagster/row_count": stats.written, "path": dg.MetadataValue.path(str(lake_dir / table)),
-            **{k: dg.MetadataValue.int(v) for k, v in work.items()}, **extra}),
-        dg.MaterializeResult(asset_key=f"rejected_at_{stage}", metadata={
-            "dagster/row_count": stats.rejected, "reasons": dg.MetadataValue.json(stats.reasons)}),
-    ]
-
-
-def start_stage(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> None:
-    """The build lock for this run, and a writable warehouse, before any work is done."""
-    try:
-        publish.hold(warehouse.folder(), f"run {context.run_id[:8]}")
-        publish.check_writable(warehouse.database())
-    except publish.WarehouseBusy as err:
-        raise dg.Failure(str(err)) from None
-
-
-@dg.multi_asset(specs=stage_specs(
-    "raw_reports", "read", "reports", deps=[],
-    description="One row per input file: path, content hash, size, format, detected encoding, decoded text."))
-def raw_reports(context: dg.AssetExecutionContext, config: ReportsConfig,
-                warehouse: WarehouseResource, workers: WorkersResource):
+@dg.op
+def read_plan(context: dg.OpExecutionContext, config: ReportsConfig, warehouse: WarehouseResource) -> stages.Plan:
     input_dir = Path(config.input_dir).expanduser().resolve() if config.input_dir else settings.input_dir()
     problem = batch.input_problem(input_dir)
     if problem:
@@ -70,24 +39,40 @@ def raw_reports(context: dg.AssetExecutionContext, config: ReportsConfig,
     if removed := lake.clean_stale(warehouse.lake()):
         context.log.info(f"removed {removed} temporary lake files a stopped build left")
     context.log.info(f"reading new and changed reports below {input_dir}")
-    stats = stages.load_raw(input_dir, warehouse.lake(), workers.workers())
+    return spread(stages.plan_read(input_dir, warehouse.lake()))
+
+
+def _some_read(plan: stages.Plan, stats: stages.StageStats) -> None:
     if stats.written == 0:
         raise dg.Failure(
-            f"no usable report in {input_dir} ({stats.rejected} files rejected: "
+            f"no usable report in {plan.input_dir} ({stats.rejected} files rejected: "
             f"{', '.join(stats.reasons) or 'none'}); the warehouse was left as it was")
-    yield from stage_results(context, stats, "raw_reports", "read", warehouse.lake(), "files",
-                             input_dir=dg.MetadataValue.path(str(input_dir)))
 
 
-@dg.multi_asset(specs=stage_specs(
-    "parsed_reports", "parse", "reports", deps=["raw_reports"],
-    description="Clean text, metadata (title, issuer, region, year, dates, 文号), section tree and sentences."))
-def parsed_reports(context: dg.AssetExecutionContext, warehouse: WarehouseResource, workers: WorkersResource):
+# The asset keeps the config it had as one step: ops: raw_reports: config: input_dir.
+raw_reports = stage_asset(
+    "raw_reports", "read", "reports",
+    "One row per input file: path, content hash, size, format, detected encoding, decoded text.",
+    read_plan, stages.read_bucket, stages.finish_read, unit="files", check=_some_read,
+    config=dg.ConfigMapping(config_fn=lambda config: {"read_plan": {"config": config}},
+                            config_schema=ReportsConfig.to_config_schema()))
+
+
+@dg.op(ins={"start": dg.In(dg.Nothing)})
+def parse_plan(context: dg.OpExecutionContext, warehouse: WarehouseResource) -> stages.Plan:
     start_stage(context, warehouse)
     context.log.info("parsing new reports: clean text, metadata, sections")
-    stats = stages.parse_raw(warehouse.lake(), workers.workers())
+    return spread(stages.plan_stage(warehouse.lake(), "parse"))
+
+
+def _some_parsed(plan: stages.Plan, stats: stages.StageStats) -> None:
     if stats.written == 0:
         raise dg.Failure(
             f"no report could be parsed ({stats.rejected} rejected: {', '.join(stats.reasons) or 'none'}); "
             "the warehouse was left as it was")
-    yield from stage_results(context, stats, "parsed_reports", "parse", warehouse.lake())
+
+
+parsed_reports = stage_asset(
+    "parsed_reports", "parse", "reports",
+    "Clean text, metadata (title, issuer, region, year, dates, 文号), section tree and sentences.",
+    parse_plan, stages.stage_bucket, stages.finish_stage, upstream="raw_reports", check=_some_parsed)
