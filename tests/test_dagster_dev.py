@@ -141,7 +141,9 @@ def graphql_vars(port: int, query: str, variables: dict) -> dict:
         f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query, "variables": variables}).encode(),
         headers={"Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
+    # A launch builds the run's plan (each stage is plan + 8 bucket steps + finish) in the
+    # webserver: seconds on a loaded machine, so a generous timeout.
+    with urllib.request.urlopen(request, timeout=60) as response:
         return json.load(response)
 
 
