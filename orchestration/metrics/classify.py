@@ -713,18 +713,19 @@ class _Sentence:
             stop = hit.start
         return stop
 
-    def _kind_word(self, w: _Work) -> Cue | None:
-        """The change word right before the number (增长21.3%), if any."""
+    def _kind_word(self, w: _Work, stop: int | None = None) -> Cue | None:
+        """The change word right before the number (增长21.3%), if any (`stop`: the zone's end already
+        moved back over particles)."""
         za, zb = w.zone
-        stop = zb
-        stop = self._strip_particles(za, stop)
+        if stop is None:
+            stop = self._strip_particles(za, zb)
         return next((c for c in self.cues("change", za, stop) if c.end == stop), None)
 
     def _kind(self, w: _Work) -> None:
         za, zb = w.zone
         stop = zb
         stop = self._strip_particles(za, stop)
-        cue = self._kind_word(w)
+        cue = self._kind_word(w, stop)
         if cue is not None:
             w.kind, w.sign = "change", int(self.vocab.words("change")[self.text[cue.start:cue.end]])
             w.older = self._older_baseline(w, cue.start)
