@@ -148,6 +148,22 @@ def _fits(unit: str, generic: bool, measure_unit: str, kind: str) -> bool:
     return generic and measure_unit in _GENERIC_FITS.get(unit, ())
 
 
+# jieba's segmentation of a stretch of text, by the text: the tokenizer's dictionary is fixed once
+# loaded, so a stretch seen before (boilerplate, a report read again) is cut once. Bounded: cleared
+# when full, so a large batch does not grow it without end.
+_CUTS: dict[str, tuple[str, ...]] = {}
+_CUTS_MAX = 200_000
+
+
+def _cut(tk, segment: str) -> tuple[str, ...]:
+    tokens = _CUTS.get(segment)
+    if tokens is None:
+        if len(_CUTS) >= _CUTS_MAX:
+            _CUTS.clear()
+        tokens = _CUTS[segment] = tuple(tk.cut(segment, HMM=False))
+    return tokens
+
+
 class _Sentence:
     def __init__(self, text: str, span: tuple[int, int], quantities, vocab: Vocabulary, ctx: Context):
         self.text, (self.s, self.e) = text, span
@@ -181,7 +197,7 @@ class _Sentence:
             for m in [*_NUMBERISH.finditer(self.text, s, e), None]:
                 a, b = (m.start(), m.end()) if m else (e, e)
                 i = pos
-                for token in tk.cut(self.text[pos:a], HMM=False):
+                for token in _cut(tk, self.text[pos:a]):
                     # Inside a vocabulary token cues may overlap (人民调解|调解组织); inside any other
                     # word a cue is an accident (调处 in 协调处理, 结案 in 终结案件).
                     if token in self.ix.vocab_words:
@@ -697,18 +713,19 @@ class _Sentence:
             stop = hit.start
         return stop
 
-    def _kind_word(self, w: _Work) -> Cue | None:
-        """The change word right before the number (增长21.3%), if any."""
+    def _kind_word(self, w: _Work, stop: int | None = None) -> Cue | None:
+        """The change word right before the number (增长21.3%), if any (`stop`: the zone's end already
+        moved back over particles)."""
         za, zb = w.zone
-        stop = zb
-        stop = self._strip_particles(za, stop)
+        if stop is None:
+            stop = self._strip_particles(za, zb)
         return next((c for c in self.cues("change", za, stop) if c.end == stop), None)
 
     def _kind(self, w: _Work) -> None:
         za, zb = w.zone
         stop = zb
         stop = self._strip_particles(za, stop)
-        cue = self._kind_word(w)
+        cue = self._kind_word(w, stop)
         if cue is not None:
             w.kind, w.sign = "change", int(self.vocab.words("change")[self.text[cue.start:cue.end]])
             w.older = self._older_baseline(w, cue.start)

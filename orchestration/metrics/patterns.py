@@ -477,14 +477,6 @@ def _equals(flag: str, want):
     return lambda n: getattr(n, flag) == want
 
 
-def _holds(p: Pattern, n: Number) -> bool:
-    """The conditions on what is known of the number, before any regex is tried."""
-    for check in p.checks:  # noqa: SIM110 (a loop: all() over a generator costs more, per number and row)
-        if not check(n):
-            return False
-    return True
-
-
 def _preceding_holds(cond: dict, prev: Preceding | None) -> bool:
     return prev is not None and not (
         (cond.get("named") and prev.measure == "other")
@@ -513,7 +505,14 @@ def holding(
     `spans` gives the zone, item, clause and sentence around it as (start, end)."""
     start, end = n.start, n.end
     for p in found:
-        if not _holds(p, n):
+        # The conditions on what is known of the number, before any regex is tried (inline: a call
+        # per row and number cost more than the tests).
+        for check in p.checks:
+            if not check(n):
+                break
+        else:
+            check = None
+        if check is not None:
             continue
         groups: dict[str, str] = {}
         after_end = None

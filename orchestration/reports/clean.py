@@ -55,8 +55,9 @@ INLINE_MARKUP = (
     r"[\u200b\u200c\u200d\u2060\ufeff]",  # zero-width characters
     r"\\(?=[\\`*_{}\[\]()#+\-.!|>])",  # Markdown escapes: 1\. -> 1.
     # Pinyin a converter left after a character, 復(fù)議: a reading aid, not text. A tone mark is
-    # required, so a bracketed Latin word (a), (PDF) stays.
-    r"(?<=[\u4e00-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]",
+    # required, so a bracketed Latin word (a), (PDF) stays. The bracket comes first and the character
+    # before it is looked back at after: tried at every position, this fails at once on all but brackets.
+    r"[(（](?<=[\u4e00-\u9fff].)[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]",
 )
 _LINK_RE = re.compile(r"\[([^\[\]\n]{1,200})\]\((?:https?://|/|\./)[^)\s]{0,1000}\)")
 # A line ending in one of these is complete: a sentence, or an addressee or lead-in before a colon.

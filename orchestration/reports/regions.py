@@ -113,6 +113,12 @@ class Gazetteer:
         self.max_len = max(map(len, self.by_name))
         self._full_codes = {name: tuple(r.code for r in found)
                             for name, found in self.by_name.items() if len(name) >= MIN_MENTION_LEN}
+        # The lengths of the full names by their last character, longest first: mentions() tries
+        # only those at each name ending, not every length up to max_len.
+        lengths: dict[str, set[int]] = {}
+        for name in self._full_codes:
+            lengths.setdefault(name[-1], set()).add(len(name))
+        self._full_lengths = {ch: sorted(found, reverse=True) for ch, found in lengths.items()}
         self._short_codes = {short: codes for short, found in self.by_short.items()
                              if (codes := tuple(r.code for r in found if r.level != "county"))}
         self._short_re = re.compile(f"(?:{_trie_pattern(sorted(self._short_codes))})(?![省市盟])")
@@ -135,8 +141,10 @@ class Gazetteer:
         counts: Counter = Counter()
         for m in _NAME_END_RE.finditer(text, 0, MENTION_SCAN_CHARS):
             end = m.end()
-            for start in range(max(0, end - self.max_len), end - MIN_MENTION_LEN + 1):  # longest first
-                codes = self._full_codes.get(text[start:end])
+            for length in self._full_lengths.get(m.group(), ()):  # longest first
+                if length > end:
+                    continue
+                codes = self._full_codes.get(text[end - length:end])
                 if codes:
                     counts.update(codes)
                     break
@@ -203,6 +211,8 @@ class Gazetteer:
         regions so named, several for a shared name; (pos, []) when none starts there."""
         for end in range(min(len(text), pos + self.max_len), pos + 1, -1):
             piece = text[pos:end]
+            if piece not in self.by_name and piece not in self.by_short:
+                continue  # no name of that length starts here: nothing below can find one
             candidates = list(self.by_name.get(piece, ()))
             following = text[end: end + 2]
             if not candidates and following.startswith(SUB_COUNTY_WORDS):
