@@ -152,7 +152,7 @@ def _fits(unit: str, generic: bool, measure_unit: str, kind: str) -> bool:
 # loaded, so a stretch seen before (boilerplate, a report read again) is cut once. Bounded: cleared
 # when full, so a large batch does not grow it without end.
 _CUTS: dict[str, tuple[str, ...]] = {}
-_CUTS_MAX = 200_000
+_CUTS_MAX = 20_000  # short stretches between numbers: a few MB per worker
 
 
 def _cut(tk, segment: str) -> tuple[str, ...]:
