@@ -15,6 +15,7 @@ workers are free. The assets, their code versions (the stage versions) and check
 import multiprocessing
 import os
 import socket
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,11 +30,26 @@ Work = Callable[[stages.Plan, Path, list[str], stages.Workers], list[dict]]
 Finish = Callable[[stages.Plan, Path, list[list[dict]]], stages.StageStats]
 
 
+# On dask, two steps of one run that both take the lock may run at once on two workers
+# (report_sources and parsed_reports' plan both follow raw_reports): the later one waits for the
+# earlier to let go, as they would have run one after the other in one process.
+_SAME_RUN_WAIT_S = 600
+
+
 def start_stage(context: dg.OpExecutionContext, warehouse: WarehouseResource) -> None:
     """The build lock for this run, and a writable warehouse, before the manifests are read or
     changed. (On a dask worker the lock is let go when the step ends: orchestration.defs.distributed.)"""
+    label = f"run {context.run_id[:8]}"
+    deadline = time.monotonic() + (_SAME_RUN_WAIT_S if on_dask_worker() else 0)
     try:
-        publish.hold(warehouse.folder(), f"run {context.run_id[:8]}")
+        while True:
+            try:
+                publish.hold(warehouse.folder(), label)
+                break
+            except publish.WarehouseBusy:
+                if label not in (publish.holder(warehouse.folder()) or "") or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
         publish.check_writable(warehouse.database())
     except publish.WarehouseBusy as err:
         raise dg.Failure(str(err)) from None
