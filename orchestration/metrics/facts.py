@@ -165,6 +165,8 @@ def _table_facts(
     """Facts of the table cells. A cell that restates a number of the prose is that fact, not a second
     one: a body's row when the prose gives the body the same number, a total row (no scope) when the
     prose gives the same number to anyone (the sentence before a table often states its total)."""
+    if not tables:
+        return
     reader = table_reader(vocabulary(), settings.VOCABULARY_DIR / "table_words.csv")
     stated = {(f.domain, f.measure, f.kind, f.value, f.year, f.scope) for f in prose if f.measure != OTHER}
     totals = {key[:5] for key in stated}

@@ -62,13 +62,15 @@ def _grammar(vocab: Vocabulary) -> tuple[re.Pattern, tuple[str, ...]]:
     """The quantity pattern (a number needs a measure word after it, or 百分之 before it) and the
     approx words that may precede a number."""
     num = rf"(?:{_ARABIC}|[{_CN_DIGITS}]+)"
+    # (A lookahead for the characters a quantity can start with first: re then skips other
+    # positions at C speed instead of trying every alternative at each.)
     pattern = re.compile(
-        rf"{_PERCENT_WORD}(?P<pnum>{num})"
+        rf"(?=[\d{_CN_DIGITS}{re.escape(_PERCENT_WORD[0])}])(?:{_PERCENT_WORD}(?P<pnum>{num})"
         rf"|(?P<num>{num})(?:(?P<inner0>[{NUMBERS['inner_approx']}])?[ \t]*(?P<mult>[{_MULT}])(?![{_CN_DIGITS}]))?"
         rf"(?:[ \t]*[{NUMBERS['range_marks']}][ \t]*(?P<num2>{num})(?:[ \t]*[{_MULT}])?)?"
         rf"[ \t]*(?P<inner>{alternation(vocab.words('approx_inner'))})?"
         rf"[ \t]*(?P<unit>{alternation(vocab.units)})(?!{alternation(vocab.words('not_counted'))})"
-        rf"(?P<after>[ \t]*(?:{alternation(vocab.words('approx_after'))}))?"
+        rf"(?P<after>[ \t]*(?:{alternation(vocab.words('approx_after'))}))?)"
     )  # not_counted: 3个工作日, 2个月 are durations
     return pattern, tuple(sorted(vocab.words("approx_before"), key=len, reverse=True))
 

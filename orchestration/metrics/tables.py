@@ -120,11 +120,11 @@ def _lines(text: str, start: int = 0, end: int | None = None):
 
 
 def _strip(text: str, a: int, b: int) -> Cell:
-    while a < b and text[a] in _SPACE:
-        a += 1
-    while b > a and text[b - 1] in _SPACE:
-        b -= 1
-    return Cell(a, b, text[a:b])
+    line = text[a:b]
+    kept = line.lstrip(_SPACE)
+    a += len(line) - len(kept)
+    kept = kept.rstrip(_SPACE)
+    return Cell(a, a + len(kept), kept)
 
 
 def _row_cells(text: str, a: int, b: int) -> list[Cell] | None:
@@ -167,6 +167,8 @@ def _caption(text: str, start: int) -> Cell | None:
 
 
 def _row_tables(text: str) -> list[Table]:
+    if "|" not in text and "\t" not in text and not _ALIGNED.search(text):
+        return []  # no line can be a row (_row_cells): most reports are prose alone
     tables, run = [], []
     for a, b in [*_lines(text), (len(text) + 1, len(text) + 1)]:
         if b <= len(text) and _SEPARATOR_ROW.match(text[a:b]) and "|" in text[a:b]:
