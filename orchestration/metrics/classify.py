@@ -482,14 +482,14 @@ class _Sentence:
         ctx = self.ctx
         later = bool(w.year and ctx.year_known and ctx.report_year and w.year > ctx.report_year)
         key = (tier, w.domain, w.q.unit, not w.q.word, w.kind, later)
-        rows = pt.candidates(*key)
+        rows, reads_text, reads_leads = pt.plan(*key)
         if not rows:
             return None
         a, b = self.clause_spans[w.clause]
         spans = {"zone": (w.zone[0], b), "item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)
-                 } if pt.reads_text(*key) else {}  # (the cue and late rows read no text: spared per number)
+                 } if reads_text else {}  # (the cue and late rows read no text: spared per number)
         leads = {}
-        if pt.reads_leads(*key):
+        if reads_leads:
             for within, first in (("clause", next(d for d in self._works if d.clause == w.clause)), ("sentence", self._works[0])):
                 if first is not w:
                     leads[within] = pt.Lead(first.rule, first.measure, first.domain)

@@ -157,7 +157,7 @@ class Pattern:
     pending: bool | None = None
     paired: str | None = None
     tier: str = "early"  # domain, kind, early, cue, late or amend: when the cascade asks the row
-    checks: tuple = field(default=(), compare=False, repr=False)  # _checks(self), set by load_patterns
+    checks: object = field(default=None, compare=False, repr=False)  # _checks(self), set by load_patterns
     plain: bool = False  # no condition and no regex: it holds for every number it is a candidate for
     description: str = ""
     examples: list[dict] = field(default_factory=list, compare=False)
@@ -410,16 +410,11 @@ def candidates(tier: str, domain: str | None, unit: str, negation: bool, kind: s
 
 
 @cache
-def reads_text(*key) -> bool:
-    """Whether any of the candidates (same arguments) has a regex: only those read the spans."""
-    return any(p.before or p.after or p.sentence for p in candidates(*key))
-
-
-@cache
-def reads_leads(*key) -> bool:
-    """Whether any of the candidates (same arguments) asks about the first number of a clause or
-    sentence."""
-    return any(p.lead is not None for p in candidates(*key))
+def plan(*key) -> tuple[list[Pattern], bool, bool]:
+    """The candidates (same arguments), whether any has a regex (only those read the spans) and
+    whether any asks about the first number of a clause or sentence: one lookup per number and tier."""
+    rows = candidates(*key)
+    return rows, any(p.before or p.after or p.sentence for p in rows), any(p.lead is not None for p in rows)
 
 
 @cache
@@ -447,34 +442,33 @@ def _lead_holds(cond: dict, n: Number) -> bool:
     return not cond.get("same_domain") or lead.domain == n.domain
 
 
-def _checks(p: Pattern) -> tuple:
-    """The row's conditions on what is known of a number, as tests: only those it sets, so that the
-    many rows with a condition or two cost a call or two per number."""
-    checks = []  # (domains, units and negation sort the rows beforehand: candidates)
+def _checks(p: Pattern):
+    """The row's conditions on what is known of a number, as one test (None: it sets none), made of
+    only those it sets: the many rows with a condition or two cost one call per number."""
+    conds = []  # (domains, units and negation sort the rows beforehand: candidates)
     if p.follows:
-        checks.append(lambda n: n.previous_rule in p.follows)
+        conds.append("n.previous_rule in p.follows")
     if p.bare:
-        checks.append(lambda n: n.bare)
+        conds.append("n.bare")
     if p.domain_from:
-        checks.append(lambda n: n.domain_source in p.domain_from)
+        conds.append("n.domain_source in p.domain_from")
     if p.above is not None:
-        checks.append(lambda n: n.value > p.above)
+        conds.append("n.value > p.above")
     if p.lead is not None:
-        checks.append(lambda n: _lead_holds(p.lead, n))
+        conds.append("_lead_holds(p.lead, n)")
     if p.preceding is not None:
-        checks.append(lambda n: _preceding_holds(p.preceding, n.preceding))
+        conds.append("_preceding_holds(p.preceding, n.preceding)")
     if p.pending is not None:
-        checks.append(lambda n: p.pending == (n.pending is not None))
+        conds.append("p.pending == (n.pending is not None)")
     if p.own is not None:
-        checks.append(lambda n: n.own is not None and all(getattr(n.own, k) == v for k, v in p.own.items()))
+        conds.append("n.own is not None and all(getattr(n.own, k) == v for k, v in p.own.items())")
     for flag in ("approx", "older", "governed", "plan", "stated_past", "compares", "baseline", "own_noun", "paired"):
         if getattr(p, flag) is not None:
-            checks.append(_equals(flag, getattr(p, flag)))
-    return tuple(checks)
-
-
-def _equals(flag: str, want):
-    return lambda n: getattr(n, flag) == want
+            conds.append(f"n.{flag} == p.{flag}")
+    if not conds:
+        return None
+    env = {"p": p, "_lead_holds": _lead_holds, "_preceding_holds": _preceding_holds}
+    return eval(f"lambda n: {' and '.join(f'({c})' for c in conds)}", env)  # noqa: S307 (our own text)
 
 
 def _preceding_holds(cond: dict, prev: Preceding | None) -> bool:
@@ -503,40 +497,10 @@ def holding(
 ) -> Iterator[Match]:
     """The patterns of `found` (by priority: see candidates()) that hold for the number `n`, in order;
     `spans` gives the zone, item, clause and sentence around it as (start, end)."""
-    start, end = n.start, n.end
     for p in found:
-        # The conditions on what is known of the number, before any regex is tried (inline: a call
-        # per row and number cost more than the tests).
-        for check in p.checks:
-            if not check(n):
-                break
-        else:
-            check = None
-        if check is not None:
-            continue
-        groups: dict[str, str] = {}
-        after_end = None
-        if p.before is not None:
-            m = _before(p, text, spans, start)
-            if m is None:
-                continue
-            if p.distinct:
-                cues = vocabulary().domain_cues
-                named = [cues.get(m.group(g)) for g in p.distinct]
-                if None in named or len(set(named)) < len(named):
-                    continue
-            groups.update({k: v for k, v in m.groupdict().items() if v})
-        if p.after is not None:
-            m = p.after.match(text, end, spans["sentence"][1])
-            if m is None:
-                continue
-            groups.update({k: v for k, v in m.groupdict().items() if v})
-            after_end = m.end()
-        if p.sentence is not None and not any(
-            not any(a < m.start() < b for a, b in brackets) for m in p.sentence.finditer(text, *spans["sentence"])
-        ):
-            continue  # (words in brackets only explain: they are not what the sentence states)
-        yield Match(p, groups, after_end)
+        hit = _holds(p, text, spans, n, brackets)
+        if hit is not None:
+            yield hit
 
 
 def match(
@@ -544,4 +508,41 @@ def match(
     brackets: list[tuple[int, int]] = (),
 ) -> Match | None:
     """The first pattern of `found` that holds for the number `n` (see holding)."""
-    return next(holding(found, text, spans, n, brackets), None)
+    for p in found:
+        if p.plain:
+            return Match(p, {}, None)
+        hit = _holds(p, text, spans, n, brackets)
+        if hit is not None:
+            return hit
+    return None
+
+
+def _holds(
+    p: Pattern, text: str, spans: dict[str, tuple[int, int]], n: Number, brackets: list[tuple[int, int]],
+) -> Match | None:
+    # The conditions on what is known of the number first, before any regex is tried.
+    if p.checks is not None and not p.checks(n):
+        return None
+    groups: dict[str, str] = {}
+    after_end = None
+    if p.before is not None:
+        m = _before(p, text, spans, n.start)
+        if m is None:
+            return None
+        if p.distinct:
+            cues = vocabulary().domain_cues
+            named = [cues.get(m.group(g)) for g in p.distinct]
+            if None in named or len(set(named)) < len(named):
+                return None
+        groups.update({k: v for k, v in m.groupdict().items() if v})
+    if p.after is not None:
+        m = p.after.match(text, n.end, spans["sentence"][1])
+        if m is None:
+            return None
+        groups.update({k: v for k, v in m.groupdict().items() if v})
+        after_end = m.end()
+    if p.sentence is not None and not any(
+        not any(a < m.start() < b for a, b in brackets) for m in p.sentence.finditer(text, *spans["sentence"])
+    ):
+        return None  # (words in brackets only explain: they are not what the sentence states)
+    return Match(p, groups, after_end)
