@@ -16,6 +16,8 @@ Span = tuple[int, int]
 
 _SENTENCE_END = re.compile(r"[。!?\n]")
 _CLAUSE_END = re.compile(r"[,:;]")
+_THOUSANDS = re.compile(r",\d{3}(?!\d)")
+_LABEL_VALUE = re.compile(r":[ \t]*\d")
 _LEADING = " \t*#>·•"  # Markdown and bullet marks before a sentence
 _PAIRS = {"《": "》", "“": "”", "(": ")", "「": "」", "〈": "〉", "‘": "’"}
 _MARKS = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_PAIRS.values())) + "]")
@@ -61,11 +63,11 @@ def _inside(pos: int, spans: list[tuple[int, int, str]]) -> bool:
 
 
 def clauses(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) -> list[Span]:
-    cuts = [m.start() for m in _CLAUSE_END.finditer(text, start, end) if not _inside(m.start(), spans)]
+    cuts = [m.start() for m in _CLAUSE_END.finditer(text, start, end) if not spans or not _inside(m.start(), spans)]
     # A thousands separator (23,876) is not a clause break.
-    cuts = [c for c in cuts if not (text[c - 1].isdigit() and re.match(r",\d{3}(?!\d)", text[c:c + 5]))]
+    cuts = [c for c in cuts if not (text[c - 1].isdigit() and _THOUSANDS.match(text, c, c + 5))]
     # A label before its value (审结:115件) is one clause with it, so the label stays the number's cue.
-    cuts = [c for c in cuts if not (text[c] == ":" and re.match(r":[ \t]*\d", text[c:c + 3]))]
+    cuts = [c for c in cuts if not (text[c] == ":" and _LABEL_VALUE.match(text, c, c + 3))]
     bounds = [start, *cuts, end]
     return [(bounds[i] + (i > 0), bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i + 1] > bounds[i] + (i > 0)]
 
