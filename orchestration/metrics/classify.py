@@ -155,6 +155,12 @@ _CUTS: dict[str, tuple[str, ...]] = {}
 _CUTS_MAX = 20_000  # short stretches between numbers: a few MB per worker
 
 
+def forget_cuts() -> None:
+    """Empty the segmentation cache: a benchmark that reads the same texts again calls it, so that
+    it measures text never seen before."""
+    _CUTS.clear()
+
+
 def _cut(tk, segment: str) -> tuple[str, ...]:
     tokens = _CUTS.get(segment)
     if tokens is None:
@@ -177,6 +183,7 @@ class _Sentence:
         self.titles = [(a, b) for a, b, k in marks if k == "《"]
         self.quoted = [(a, b) for a, b, k in marks if k != "("]
         self.parens = [(a, b) for a, b, k in marks if k == "("]
+        self._domains: list[Cue] | None = None
 
     def in_title(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.titles)
@@ -231,7 +238,7 @@ class _Sentence:
         quantities = [q for q in self.quantities if not self.in_quote(q.num_start)]
         topic = cl.TOPIC.match(text, self.s) is not None and self.e - self.s <= 40
         if topic:
-            domains = {c.label for c in self.ix.domains.find(text, self.s, self.e, None, self.in_title)}
+            domains = {c.label for c in self._domain_words()}
             ctx.topic = domains.pop() if len(domains) == 1 else None
             ctx.subject, ctx.paragraph_domain = None, None
         self.clause_spans = cl.clauses(text, self.s, self.e, self.marks)
@@ -242,7 +249,7 @@ class _Sentence:
         if quantities or zeros:
             # Domain cues need no token alignment: they are specific, and often sit inside a longer
             # vocabulary token (行政诉讼 in 行政诉讼案件).
-            self.domain_hits = self.ix.domains.find(text, self.s, self.e, None, self.in_title)
+            self.domain_hits = self._domain_words()
             inherited = (
                 ctx.topic or (ctx.subject and ctx.subject_domain) or (self._opens_with("subset") and ctx.last_count_domain)
                 or (ctx.paragraph_domain if self._names_a_measure(ctx.paragraph_domain) else None)
@@ -292,6 +299,12 @@ class _Sentence:
         if counts:
             ctx.last_count_domain = counts[-1].domain
         return [self._found(w, events) for w in done]
+
+    def _domain_words(self) -> list[Cue]:
+        """The sentence's domain words, found once (a topic sentence, its numbers and its subject ask)."""
+        if self._domains is None:
+            self._domains = self.ix.domains.find(self.text, self.s, self.e, None, self.in_title)
+        return self._domains
 
     def _names_a_measure(self, domain: str | None) -> bool:
         """A sentence without a domain word reads on in the paragraph's domain only where it names one
@@ -822,7 +835,7 @@ class _Sentence:
         if ctx.subject and (self.carried_subject or subjects):
             hits = self.domain_hits
             if hits is None:
-                hits = self.ix.domains.find(self.text, self.s, self.e, None, self.in_title)
+                hits = self._domain_words()
             if hits:
                 ctx.subject_domain = hits[-1].label
         elif not ctx.subject:
