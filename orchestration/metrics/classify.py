@@ -46,7 +46,7 @@ from orchestration.metrics.cues import OTHER, Bounds, Cue, indexes
 from orchestration.metrics.grammar import rx
 from orchestration.metrics.numbers import Quantity
 from orchestration.metrics.scope import Event, ScopeReader
-from orchestration.metrics.vocabulary import Vocabulary, tokenizer
+from orchestration.metrics.vocabulary import Vocabulary, segmenter
 from orchestration.metrics.years import YearReader, baseline_where, older_baseline
 
 # A year, or a deadline, between a target word and what it governs: 力争到2025年底,…
@@ -161,12 +161,12 @@ def forget_cuts() -> None:
     _CUTS.clear()
 
 
-def _cut(tk, segment: str) -> tuple[str, ...]:
+def _cut(segment: str) -> tuple[str, ...]:
     tokens = _CUTS.get(segment)
     if tokens is None:
         if len(_CUTS) >= _CUTS_MAX:
             _CUTS.clear()
-        tokens = _CUTS[segment] = tuple(tk.cut(segment, HMM=False))
+        tokens = _CUTS[segment] = tuple(segmenter().cut(segment))
     return tokens
 
 
@@ -196,7 +196,7 @@ class _Sentence:
     def tokenise(self, spans: list[tuple[int, int]]) -> None:
         """Token boundaries of the given clauses; numbers are cut out first, so jieba never splits
         23.4% or 23,876. jieba is the slow step: only clauses that hold a number are segmented."""
-        bounds, tk, ends = Bounds(), tokenizer(), set()
+        bounds, ends = Bounds(), set()
         for s, e in spans:
             bounds.ranges.append((s, e))
             bounds.points.update((s, e))
@@ -204,7 +204,7 @@ class _Sentence:
             for m in [*_NUMBERISH.finditer(self.text, s, e), None]:
                 a, b = (m.start(), m.end()) if m else (e, e)
                 i = pos
-                for token in _cut(tk, self.text[pos:a]):
+                for token in _cut(self.text[pos:a]):
                     # Inside a vocabulary token cues may overlap (人民调解|调解组织); inside any other
                     # word a cue is an accident (调处 in 协调处理, 结案 in 终结案件).
                     if token in self.ix.vocab_words:

@@ -30,6 +30,7 @@ from pathlib import Path
 import jieba
 
 from orchestration import settings
+from orchestration.metrics.segment import Segmenter
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one per process, a cache key
@@ -108,3 +109,9 @@ def tokenizer() -> jieba.Tokenizer:
     for word in sorted(vocabulary().all_words()):
         tk.suggest_freq(word, tune=True)
     return tk
+
+
+@cache
+def segmenter() -> Segmenter:
+    """The tokenizer's words, cut by the faster equivalent of its `cut(text, HMM=False)`."""
+    return Segmenter(tokenizer())
