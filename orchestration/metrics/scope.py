@@ -90,7 +90,9 @@ class ScopeReader:
                 start += 1
             time = _OPENING_TIME.match(text, start, b)
             start = time.end() if time else start
-            if self.issuer_words.at(text, start, b):
+            if start >= b:
+                pass  # nothing but marks: no subject
+            elif self.issuer_words.at(text, start, b):
                 subjects.append((start, None))
             else:
                 name = self._name_at(text, start, b)

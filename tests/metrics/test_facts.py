@@ -316,3 +316,10 @@ def test_no_percent_value_above_one_hundred(text):
     facts = extract_facts(report(text))
     assert not [f for f in facts if f.kind == "value" and f.unit == "percent" and f.value > 100]
     assert all(f.kind == "change" for f in facts if f.unit == "percent" and f.value > 100)
+
+
+def test_a_text_that_ends_in_a_clause_of_marks_only_is_read():
+    # The last clause holds nothing but quotation marks up to the end of the text: the subject
+    # reader once read one character past it and the report was lost.
+    text = "全市受理行政复议案件120件，“”"
+    assert brief(extract_facts(report(text))) == [("reconsideration", "cases_accepted", "value", 120, None)]
