@@ -328,6 +328,8 @@ class _Sentence:
         works = []
         for ci, (a, b) in enumerate(self.clause_spans):
             inside = [q for q in quantities if a <= q.start < b]
+            if not inside:
+                continue
             spans = cl.items(self.text, (a, b), self.marks, lambda s, e, qs=inside: any(s <= q.start < e for q in qs))
             for ii, (s, e) in enumerate(spans):
                 prev_end = s

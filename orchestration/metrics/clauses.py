@@ -18,6 +18,7 @@ _SENTENCE_END = re.compile(r"[。!?\n]")
 _CLAUSE_END = re.compile(r"[,:;]")
 _THOUSANDS = re.compile(r",\d{3}(?!\d)")
 _LABEL_VALUE = re.compile(r":[ \t]*\d")
+_ITEM_END = re.compile("、")
 _LEADING = " \t*#>·•"  # Markdown and bullet marks before a sentence
 _PAIRS = {"《": "》", "“": "”", "(": ")", "「": "」", "〈": "〉", "‘": "’"}
 _MARKS = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_PAIRS.values())) + "]")
@@ -75,7 +76,7 @@ def clauses(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) 
 def items(text: str, clause: Span, spans, has_quantity: Callable[[int, int], bool]) -> list[Span]:
     """List items of a clause; a piece without a quantity joins the next one (or the last)."""
     start, end = clause
-    cuts = [i for i in range(start, end) if text[i] == "、" and not _inside(i, spans)]
+    cuts = [m.start() for m in _ITEM_END.finditer(text, start, end) if not _inside(m.start(), spans)]
     pieces = [(s + (k > 0), e) for k, (s, e) in enumerate(zip([start, *cuts], [*cuts, end], strict=True))]
     merged: list[Span] = []
     pending = None
