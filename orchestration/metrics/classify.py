@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from orchestration.metrics import clauses as cl
 from orchestration.metrics import patterns as pt
@@ -185,6 +186,10 @@ class _Sentence:
         self.parens = [(a, b) for a, b, k in marks if k == "("]
         self._domains: list[Cue] | None = None
 
+    @cached_property
+    def clause_spans(self) -> list[tuple[int, int]]:
+        return cl.clauses(self.text, self.s, self.e, self.marks)
+
     def in_title(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.titles)
 
@@ -241,7 +246,6 @@ class _Sentence:
             domains = {c.label for c in self._domain_words()}
             ctx.topic = domains.pop() if len(domains) == 1 else None
             ctx.subject, ctx.paragraph_domain = None, None
-        self.clause_spans = cl.clauses(text, self.s, self.e, self.marks)
         self._works: list[_Work] = []
         self.domain_hits: list[Cue] | None = None
         self.first_number = min((q.start for q in quantities), default=self.e)
@@ -826,9 +830,12 @@ class _Sentence:
     def _subject_events(self) -> list[Event]:
         """Where the sentence names what its numbers are about; carries a subject to the next sentences
         that name none (区卫生健康局开展…。今年以来,共检查…); a location never leaves its sentence."""
-        subjects, places = self.ctx.scope.events(
-            self.text, self.clause_spans, self.first_number, bool(self._works), self.in_title
-        )
+        if self._works or self.ctx.scope.mentions(self.text, self.s, self.e):
+            subjects, places = self.ctx.scope.events(
+                self.text, self.clause_spans, self.first_number, bool(self._works), self.in_title
+            )
+        else:  # (most sentences name no body: their clauses are not even cut)
+            subjects, places = [], []
         events = sorted(subjects + places, key=lambda ev: ev[0])
         ctx = self.ctx
         self.carried_subject = None if any(p < self.first_number for p, _ in events) else ctx.subject

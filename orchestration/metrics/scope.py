@@ -71,6 +71,10 @@ class ScopeReader:
             return None
         return name
 
+    def mentions(self, text: str, start: int, end: int) -> bool:
+        """Whether text[start:end] may name a subject or a place at all (events finds none else)."""
+        return self.hint.search(text, start, end) is not None
+
     def events(
         self, text: str, clauses: list[tuple[int, int]], first_number: int, locations: bool,
         in_title: Callable[[int], bool],
