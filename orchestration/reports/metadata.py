@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from orchestration.reports.clean import PAGE_FIELDS as PAGE_FIELD_ROLES
 from orchestration.reports.departments import vocabulary
@@ -66,6 +67,9 @@ EMBEDDED_TITLE_RE = re.compile(
 # Not part of a title: a tag before it ([权威发布], 【复议、应诉】), table rules, a listing's date after it.
 TITLE_TAG_RE = re.compile(r"^\s*(?:[\[【][^\]】]{1,12}[\]】]\s*)+")
 TITLE_TRAILING_DATE_RE = re.compile(r"\s*[（(]\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*[)）]\s*$")
+CONTENTS_RE = re.compile(r"目\s*录$")
+LATIN_WORD_RE = re.compile(r"[A-Za-z]{3}")  # a mirror's chrome (www.example.com) before the title
+LAST_SENTENCE_RE = re.compile(r"[.!?•](?=[^.!?•]*$)")
 HTML_ARTEFACT_RE = re.compile(r"(?<=[\u4e00-\u9fff])br(?=[\u4e00-\u9fff])")
 # Pinyin a converter left after a character, also with a space inside (会(huì )议): no part of a name.
 PINYIN_RE = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü\u00e0-\u01dc\s]*[\u00e0-\u01dc][a-zü\u00e0-\u01dc\s]*[)）]")
@@ -147,8 +151,7 @@ OPENING_YEAR_RE = re.compile(rf"({_YEAR})\s*年(?:度|以来)?\s*[，,]")
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号")
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):  # a tuple: a text has thousands of lines, a frozen dataclass is slow to build
     start: int
     text: str
 
@@ -347,10 +350,10 @@ def _title(head: list[_Line], body: list[_Line], g: Gazetteer) -> tuple[str | No
         return title, "header", None
     # A title below a covering letter, or run together with chrome or the first sentence.
     for line in body[:BODY_TITLE_LINES]:
-        text = _title_text(line.text)
+        plain = _plain(line.text)
+        text = _title_of_plain(plain)
         if _title_shape(text) and TITLE_STRONG_END_RE.search(text) and len(text) <= SHORT_LINE_LEN:
             return text, "body", None
-        plain = _plain(line.text)
         for m in EMBEDDED_TITLE_RE.finditer(plain):
             if PROSE_PUNCT_RE.search(plain, 0, m.start()):
                 break  # inside prose: 现将2022年…情况报告如下 names the report, it is no title
@@ -359,16 +362,30 @@ def _title(head: list[_Line], body: list[_Line], g: Gazetteer) -> tuple[str | No
     return None, "", None
 
 
+# The patterns below have no literal start, so the regex engine tries them at every position of a
+# long line; a substring test rules most lines out at C speed first (each test is a necessary
+# condition of a match, so the result is the same).
 def _plain(text: str) -> str:
-    return PINYIN_RE.sub("", HTML_ARTEFACT_RE.sub("", text))
+    if "br" in text:
+        text = HTML_ARTEFACT_RE.sub("", text)
+    return PINYIN_RE.sub("", text) if "(" in text or "（" in text else text
 
 
 def _title_text(text: str) -> str:
     """A line as a title: tags, table rules, a listing's date, a mirror's chrome and artefacts dropped."""
-    text = TITLE_TRAILING_DATE_RE.sub("", _plain(text).strip(" \t|"))
-    text = re.sub(r"目\s*录$", "", text)  # 市商务局2020年度行政执法统计年报 目录: the contents follow
-    text = re.split(r"[.!?•](?=[^.!?•]*$)", text)[-1] if re.search(r"[A-Za-z]{3}", text) else text
-    return HTML_ARTEFACT_RE.sub("", TITLE_TAG_RE.sub("", text)).strip()
+    return _title_of_plain(_plain(text))
+
+
+def _title_of_plain(text: str) -> str:
+    """_title_text of a line _plain has already been applied to."""
+    text = text.strip(" \t|")
+    if text.rstrip().endswith((")", "）")):  # the listing's date ends in a bracket
+        text = TITLE_TRAILING_DATE_RE.sub("", text)
+    if "录" in text:
+        text = CONTENTS_RE.sub("", text)  # 市商务局2020年度行政执法统计年报 目录: the contents follow
+    text = LAST_SENTENCE_RE.split(text)[-1] if LATIN_WORD_RE.search(text) else text
+    text = TITLE_TAG_RE.sub("", text)
+    return (HTML_ARTEFACT_RE.sub("", text) if "br" in text else text).strip()
 
 
 def _title_shape(text: str) -> bool:
@@ -751,7 +768,12 @@ def _doc_number(head: list[_Line], page_fields: dict[str, str]) -> tuple[str | N
 
 def _page_fields(page_fields: dict[str, str], role: str) -> list[str]:
     """Values of the page's information table that give `role`, in the order PAGE_FIELDS lists them."""
-    return [page_fields[label] for label, what in PAGE_FIELD_ROLES.items() if what == role and label in page_fields]
+    return [page_fields[label] for label in _ROLE_LABELS.get(role, ()) if label in page_fields]
+
+
+_ROLE_LABELS: dict[str, list[str]] = {}  # role -> its labels in PAGE_FIELDS order, to look up only those
+for _label, _role in PAGE_FIELD_ROLES.items():
+    _ROLE_LABELS.setdefault(_role, []).append(_label)
 
 
 def _table_fields(head: list[_Line], role: str) -> list[str]:

@@ -100,6 +100,7 @@ class Gazetteer:
         self.by_name: dict[str, list[Region]] = {}
         self.by_short: dict[str, list[Region]] = {}
         self.by_wildcard: dict[str, list[Region]] = {}
+        self._fuzzy_shapes: set[tuple[int, str, int, str]] = set()
         for region in sorted(regions, key=lambda r: not r.current):  # current rows first
             self.by_code.setdefault(region.code, region)
             if region.level == "city" and region.name == region.province:
@@ -110,6 +111,9 @@ class Gazetteer:
             if len(region.name) >= MIN_FUZZY_LEN:
                 for key in _wildcards(region.name):
                     self.by_wildcard.setdefault(key, []).append(region)
+                # A name one slip away keeps its length, its ending and its first or second character.
+                self._fuzzy_shapes.add((0, region.name[0], len(region.name), region.name[-1]))
+                self._fuzzy_shapes.add((1, region.name[1], len(region.name), region.name[-1]))
         self.max_len = max(map(len, self.by_name))
         self._full_codes = {name: tuple(r.code for r in found)
                             for name, found in self.by_name.items() if len(name) >= MIN_MENTION_LEN}
@@ -119,6 +123,12 @@ class Gazetteer:
         for name in self._full_codes:
             lengths.setdefault(name[-1], set()).add(len(name))
         self._full_lengths = {ch: sorted(found, reverse=True) for ch, found in lengths.items()}
+        # The lengths of the names (full and short) by their first two characters, longest first:
+        # name_at() tries only those, and none at all where no name starts (most places).
+        starts: dict[str, set[int]] = {}
+        for name in (n for n in [*self.by_name, *self.by_short] if len(n) >= 2):
+            starts.setdefault(name[:2], set()).add(len(name))
+        self._name_lengths = {start: sorted(found, reverse=True) for start, found in starts.items()}
         self._short_codes = {short: codes for short, found in self.by_short.items()
                              if (codes := tuple(r.code for r in found if r.level != "county"))}
         self._short_re = re.compile(f"(?:{_trie_pattern(sorted(self._short_codes))})(?![省市盟])")
@@ -209,7 +219,11 @@ class Gazetteer:
     def name_at(self, text: str, pos: int = 0, parent: Region | None = None) -> tuple[int, list[Region]]:
         """The longest region name starting at `pos` (below `parent`, if given): its end and the
         regions so named, several for a shared name; (pos, []) when none starts there."""
-        for end in range(min(len(text), pos + self.max_len), pos + 1, -1):
+        room = len(text) - pos
+        for length in self._name_lengths.get(text[pos:pos + 2], ()):  # longest first
+            if length > room:
+                continue
+            end = pos + length
             piece = text[pos:end]
             if piece not in self.by_name and piece not in self.by_short:
                 continue  # no name of that length starts here: nothing below can find one
@@ -242,6 +256,9 @@ class Gazetteer:
             piece = text[pos:end]
             if piece[-1] not in NAME_ENDINGS or piece.endswith(ZONE_WORDS):
                 continue
+            shapes, size, last = self._fuzzy_shapes, len(piece), piece[-1]
+            if (0, piece[0], size, last) not in shapes and (1, piece[1], size, last) not in shapes:
+                continue  # no name is one slip away from it: no candidates
             candidates = {r.code: r for key in _wildcards(piece) for r in self.by_wildcard.get(key, ())}
             found = [r for r in candidates.values() if parent is None or self.within(r, parent)]
             distance = {r.code: sum(abs(ord(a) - ord(b)) for a, b in zip(piece, r.name, strict=True))
