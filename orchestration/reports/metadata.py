@@ -99,6 +99,8 @@ PARTY_COMMITTEE_RE = re.compile(r"(中共|中国共产党)?[^\s、，,]{1,20}?�
 RED_HEADER_RE = re.compile(r"(.{2,40}?)\s*文\s*件$")  # XX市人民政府文件
 SALUTATION_RE = re.compile(r"[^，。；,;\d]{2,24}[:：]")  # 市政府：, 威海市行政审批服务局：
 PROSE_PUNCT_RE = re.compile(r"[。，,；;：:]")
+# The title endings hold no sentence punctuation, so neither does an embedded title (see _title).
+_EMBEDDED_TITLE_UNPUNCTUATED = not any(PROSE_PUNCT_RE.search(w) for w in WORDS["title_end_strong"] + WORDS["title_end"])
 TAIL_NOTE_RE = re.compile(r"[（(]?\s*(此件|此页|本件|此文|抄送|附件|联系人|联系电话|信息公开|公开属性|主动公开)")
 # How a report names itself in the body: 全区, 我县, 区政府 -> a district, a county ...
 SELF_REFERENCE_RE = re.compile(r"(?:全|我|本)([区县市旗省州盟])|([区县市旗省州盟])(?:人民)?政府")
@@ -354,9 +356,12 @@ def _title(head: list[_Line], body: list[_Line], g: Gazetteer) -> tuple[str | No
         text = _title_of_plain(plain)
         if _title_shape(text) and TITLE_STRONG_END_RE.search(text) and len(text) <= SHORT_LINE_LEN:
             return text, "body", None
-        for m in EMBEDDED_TITLE_RE.finditer(plain):
+        # Inside prose (after a 。，：…) 现将2022年…情况报告如下 names the report, it is no title. An
+        # embedded title holds no such mark, so one before that mark ends before it: scan only up to it.
+        prose = PROSE_PUNCT_RE.search(plain) if _EMBEDDED_TITLE_UNPUNCTUATED else None
+        for m in EMBEDDED_TITLE_RE.finditer(plain, 0, prose.start() if prose else len(plain)):
             if PROSE_PUNCT_RE.search(plain, 0, m.start()):
-                break  # inside prose: 现将2022年…情况报告如下 names the report, it is no title
+                break
             if _title_shape(found := _title_text(m.group())):
                 return found, "body", None
     return None, "", None
@@ -780,6 +785,8 @@ def _table_fields(head: list[_Line], role: str) -> list[str]:
     """Values of an information block laid out as a table (发布机构 | 区司法局 | 成文日期 | 2024-01-19)."""
     values = []
     for line in head:
+        if "|" not in line.text:
+            continue  # one cell: no label with a value after it
         cells = [re.sub(r"\s", "", c) for c in line.text.split("|")]
         values += [cells[i + 1] for i in range(len(cells) - 1)
                    if PAGE_FIELD_ROLES.get(cells[i]) == role and cells[i + 1]]
