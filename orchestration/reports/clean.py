@@ -96,6 +96,7 @@ _INLINE_RE = re.compile("|".join(INLINE_MARKUP))
 _MD_HEADING_RE = re.compile(r"(#{1,6})(?!#)\s*")
 _MD_LIST_RE = re.compile(r"[-*+]\s+")
 _MD_RULE_RE = re.compile(r"([-*_]\s*){3,}$")
+_SPACES_RE = re.compile(r"\s+")
 _MD_STARTS = "#-*_+"  # the first characters of the three patterns above
 _MD_TABLE_RULE_RE = re.compile(r"[|:\-\s]+")
 _STANDALONE_RE = re.compile("|".join(f"(?:{p})" for p in STANDALONE_LINES))
@@ -207,7 +208,7 @@ def _is_chrome(text: str, page_fields: dict[str, str]) -> bool:
     if _FIELD_LINE_RE.match(text):
         labels = list(_FIELD_RE.finditer(text))
         for m, nxt in zip(labels, labels[1:] + [None], strict=True):
-            label = re.sub(r"\s", "", m.group(1))
+            label = _SPACES_RE.sub("", m.group(1))
             value = text[m.end(): nxt.start() if nxt else len(text)].strip(_SPACE + "•·")
             if value:
                 page_fields.setdefault(label, value)

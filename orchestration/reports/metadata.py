@@ -102,9 +102,12 @@ PROSE_PUNCT_RE = re.compile(r"[。，,；;：:]")
 # The title endings hold no sentence punctuation, so neither does an embedded title (see _title).
 _EMBEDDED_TITLE_UNPUNCTUATED = not any(PROSE_PUNCT_RE.search(w) for w in WORDS["title_end_strong"] + WORDS["title_end"])
 TAIL_NOTE_RE = re.compile(r"[（(]?\s*(此件|此页|本件|此文|抄送|附件|联系人|联系电话|信息公开|公开属性|主动公开)")
-# How a report names itself in the body: 全区, 我县, 区政府 -> a district, a county ...
-SELF_REFERENCE_RE = re.compile(r"(?:全|我|本)([区县市旗省州盟])|([区县市旗省州盟])(?:人民)?政府")
-DEPARTMENT_VOICE_RE = re.compile(r"[我本]局|局(?=党组|领导)|[我本]委|[我本]办|[我本]厅|厅(?=党组)")
+# How a report names itself in the body: 全区, 我县, 区政府 -> a district, a county ...; groups: the
+# level after 全/我/本, the level before 政府. Both forms start with the one class, and which form it is
+# is read by looking back at it: a pattern starting with a class is skipped along at C speed.
+SELF_REFERENCE_RE = re.compile(r"[全我本区县市旗省州盟](?:(?<=[全我本])([区县市旗省州盟])|(?<=([区县市旗省州盟]))(?:人民)?政府)")
+# Each alternative starts with a literal character, so a search skips at C speed to where one can start.
+DEPARTMENT_VOICE_RE = re.compile(r"我局|本局|局(?=党组|领导)|我委|本委|我办|本办|我厅|本厅|厅(?=党组)")
 # The opening sentence: its lead (2021年，/ 2021年以来，) and the clauses naming who leads it (在市委、
 # 市政府的坚强领导下), which are never the subject.
 OPENING_LEAD_RE = re.compile(rf"^[\s•·]*(?:{_YEAR}\s*年(?:度|以来)?\s*[，,]?\s*)?")
@@ -150,6 +153,16 @@ REPORTED_YEAR_RE = re.compile(rf"现将[^，。,；;：:\d]{{0,20}}?({_YEAR})\s*
 OPENING_ANY_YEAR_RE = re.compile(rf"({_YEAR})\s*年(?!\s*(?:[2-9]|1[0-2]|[二三四五六七八九十])\s*月|\s*1\s*月\s*(?:[2-9]|[1-3]\d)\s*日)")
 CITED_RE = re.compile(r"《[^》]{0,80}》")  # a document cited by name: its year is not the report's
 OPENING_YEAR_RE = re.compile(rf"({_YEAR})\s*年(?:度|以来)?\s*[，,]")
+# Compiled once rather than looked up in re's cache at each call.
+COMMITTEE_END_RE = re.compile(r"委(员会)?$")  # 中共XX县委 above a title
+SENTENCE_END_RE = re.compile(r"[。\n]")
+CLAUSE_END_RE = re.compile(r"[，,；;]")
+SHORT_GOVERNMENT_RE = re.compile(r"(?<!人民)政府$")
+SHORT_STREET_OFFICE_RE = re.compile(r"街道(办)?$")
+BARE_TOWNSHIP_RE = re.compile(r"(?<=[镇乡])$")
+PARTY_PREFIX_RE = re.compile(r"^(中共|中国共产党)")
+_SPACES_RE = re.compile(r"\s+")
+_PROVENANCE_SOURCE_END_RE = re.compile(r"[,:+]")
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号")
 
 
@@ -275,7 +288,7 @@ def extract_metadata(text: str, page_fields: dict[str, str] | None = None) -> Me
     meta.provenance = {k: v for k, v in prov.items() if v}
     for name, how in meta.provenance.items():
         if name in FIELD_CONFIDENCE and name not in meta.confidence:
-            meta.confidence[name] = FIELD_CONFIDENCE[name].get(re.split(r"[,:+]", how)[0], 0.5)
+            meta.confidence[name] = FIELD_CONFIDENCE[name].get(_PROVENANCE_SOURCE_END_RE.split(how)[0], 0.5)
     return meta
 
 
@@ -340,7 +353,7 @@ def _title(head: list[_Line], body: list[_Line], g: Gazetteer) -> tuple[str | No
         while first > 0 and _title_fragment(texts[first - 1]) and (
             (not TITLE_START_RE.match(texts[first]) and not _starts_with_org(texts[first], g))
             or (ORG_LINE_RE.fullmatch(texts[first - 1]) and not _starts_with_org(texts[first], g))
-            or re.search(r"委(员会)?$", texts[first - 1])
+            or COMMITTEE_END_RE.search(texts[first - 1])
         ):
             first -= 1
         title = "".join(texts[first: i + 1])
@@ -503,8 +516,8 @@ def _opening_orgs(g: Gazetteer, context: Counter, text: str, body_start: int) ->
     乃东区坚持…; 坪地街道全面贯彻…) and the one 现将…报告如下 names."""
     found = []
     opening = text[body_start: body_start + OPENING_CHARS]
-    sentence = OPENING_LEAD_RE.sub("", re.split(r"[。\n]", opening.lstrip(), maxsplit=1)[0], count=1)
-    for clause in re.split(r"[，,；;]", sentence):
+    sentence = OPENING_LEAD_RE.sub("", SENTENCE_END_RE.split(opening.lstrip(), maxsplit=1)[0], count=1)
+    for clause in CLAUSE_END_RE.split(sentence):
         clause = clause.strip()
         if UNDER_CLAUSE_RE.search(clause):  # 在市委的领导下; 伊犁州水利局在州党委的领导下 -> 伊犁州水利局
             clause = clause[: clause.find("在")] if clause.find("在") > 0 else ""
@@ -582,8 +595,8 @@ def _resolve_org(g: Gazetteer, context: Counter, org: str, source: str) -> _Issu
         party_name, name = org[: party.end()], org[party.end():]
     else:
         party_name, name = "", org
-    name = re.sub(r"(?<!人民)政府$", "人民政府", re.sub(r"\s+", "", name))  # 区政府 -> 区人民政府
-    name = re.sub(r"街道(办)?$", "街道办事处", re.sub(r"(?<=[镇乡])$", "人民政府", name))  # 坪地街道 -> …办事处
+    name = SHORT_GOVERNMENT_RE.sub("人民政府", _SPACES_RE.sub("", name))  # 区政府 -> 区人民政府
+    name = SHORT_STREET_OFFICE_RE.sub("街道办事处", BARE_TOWNSHIP_RE.sub("人民政府", name))  # 坪地街道 -> …办事处
     if match := g.resolve(name, context):
         suffix = name[match.end:]
         if suffix and not ORG_END_RE.search(suffix):
@@ -602,7 +615,7 @@ def _resolve_org(g: Gazetteer, context: Counter, org: str, source: str) -> _Issu
     if inside:
         return _Issuer(name, name, inside.region, (), source)
     lead = 1 if name[0] in LEVEL_WORD else 0  # 区人民政府: the region is in the party committee or the body
-    match = g.resolve(re.sub(r"^(中共|中国共产党)", "", party_name), context) if lead else None
+    match = g.resolve(PARTY_PREFIX_RE.sub("", party_name), context) if lead else None
     suffix = vocabulary().official(name[lead:])
     if match and match.region.name.endswith(name[0]):
         return _Issuer(match.region.prefix + suffix, suffix, match.region, match.fixes, source)
@@ -719,7 +732,7 @@ def _labelled_date(chrome: str, page_fields: dict[str, str]) -> tuple[str, str] 
         if label in DATE_LABEL_RANK and m and (day := _parse_date(m.group(1), m.group(2), m.group(3))):
             found[label] = day
     for m in LABELLED_DATE_RE.finditer(chrome):
-        label = re.sub(r"\s", "", m.group(1))
+        label = _SPACES_RE.sub("", m.group(1))
         if label in DATE_LABEL_RANK and label not in found and (
                 day := _parse_date(*(m.group(2, 3, 4) if m.group(2) else m.group(5, 6, 7)))):
             found[label] = day
@@ -764,10 +777,10 @@ def _report_year(title: str | None, text: str, lines: list[_Line], body_start: i
 def _doc_number(head: list[_Line], page_fields: dict[str, str]) -> tuple[str | None, str]:
     for line in head:
         if m := DOC_NUMBER_RE.search(line.text):
-            return re.sub(r"\s", "", m.group()), "header"
+            return _SPACES_RE.sub("", m.group()), "header"
     for value in _page_fields(page_fields, "doc_number"):
         if m := DOC_NUMBER_RE.search(value):
-            return re.sub(r"\s", "", m.group()), "page"
+            return _SPACES_RE.sub("", m.group()), "page"
     return None, ""
 
 
@@ -787,7 +800,7 @@ def _table_fields(head: list[_Line], role: str) -> list[str]:
     for line in head:
         if "|" not in line.text:
             continue  # one cell: no label with a value after it
-        cells = [re.sub(r"\s", "", c) for c in line.text.split("|")]
+        cells = [_SPACES_RE.sub("", c) for c in line.text.split("|")]
         values += [cells[i + 1] for i in range(len(cells) - 1)
                    if PAGE_FIELD_ROLES.get(cells[i]) == role and cells[i + 1]]
     return values

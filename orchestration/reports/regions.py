@@ -117,12 +117,12 @@ class Gazetteer:
         self.max_len = max(map(len, self.by_name))
         self._full_codes = {name: tuple(r.code for r in found)
                             for name, found in self.by_name.items() if len(name) >= MIN_MENTION_LEN}
-        # The lengths of the full names by their last character, longest first: mentions() tries
-        # only those at each name ending, not every length up to max_len.
+        # The lengths of the full names by their last two characters, longest first: at each name
+        # ending mentions() tries only those, none at all after most characters (市场, 城区 are no names).
         lengths: dict[str, set[int]] = {}
         for name in self._full_codes:
-            lengths.setdefault(name[-1], set()).add(len(name))
-        self._full_lengths = {ch: sorted(found, reverse=True) for ch, found in lengths.items()}
+            lengths.setdefault(name[-2:], set()).add(len(name))
+        self._full_lengths = {ending: sorted(found, reverse=True) for ending, found in lengths.items()}
         # The lengths of the names (full and short) by their first two characters, longest first:
         # name_at() tries only those, and none at all where no name starts (most places).
         starts: dict[str, set[int]] = {}
@@ -148,19 +148,19 @@ class Gazetteer:
     # -- evidence from the text -------------------------------------------------------------------
     def mentions(self, text: str) -> Counter:
         """How often the text names each region (code -> count); a shared name counts for each."""
-        counts: Counter = Counter()
+        found: list[str] = []  # counted at the end, in one call
         for m in _NAME_END_RE.finditer(text, 0, MENTION_SCAN_CHARS):
             end = m.end()
-            for length in self._full_lengths.get(m.group(), ()):  # longest first
+            for length in self._full_lengths.get(text[end - 2:end], ()):  # longest first
                 if length > end:
                     continue
                 codes = self._full_codes.get(text[end - length:end])
                 if codes:
-                    counts.update(codes)
+                    found += codes
                     break
-        for m in self._short_re.finditer(text, 0, MENTION_SCAN_CHARS):
-            counts.update(self._short_codes[m.group()])
-        return counts
+        for name in self._short_re.findall(text, 0, MENTION_SCAN_CHARS):
+            found += self._short_codes[name]
+        return Counter(found)
 
     def _evidence(self, region: Region, context: Counter) -> tuple[int, int, int]:
         """Mentions of the region itself, of its city, of its province."""
