@@ -746,10 +746,12 @@ def _date_line(text: str) -> tuple[str, date] | None:
     """A line that is a date, maybe after an organisation's name: (the name, the date)."""
     if len(text) > SHORT_LINE_LEN:
         return None
-    if (m := DATE_LINE_RE.fullmatch(text)) or (m := ISO_DATE_LINE_RE.fullmatch(text)):
-        found = _parse_date(m.group(2), m.group(3), m.group(4))
-    else:
+    m = DATE_LINE_RE.fullmatch(text) if "日" in text else None  # tried only where they can match
+    if m is None and ("20" in text or "19" in text):
+        m = ISO_DATE_LINE_RE.fullmatch(text)
+    if m is None:
         return None
+    found = _parse_date(m.group(2), m.group(3), m.group(4))
     return (m.group(1).strip(), found) if found else None
 
 

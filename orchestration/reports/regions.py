@@ -252,9 +252,11 @@ class Gazetteer:
         return (region, end, None) if region else False
 
     def _fuzzy(self, text: str, pos: int, parent: Region | None, context: Counter):
-        for end in range(pos + MIN_FUZZY_LEN, min(len(text), pos + self.max_len) + 1):
+        # Only the name endings in reach, in order: most lengths end in no 省/市/区... at all.
+        for ending in _NAME_END_RE.finditer(text, pos + MIN_FUZZY_LEN - 1, min(len(text), pos + self.max_len)):
+            end = ending.end()
             piece = text[pos:end]
-            if piece[-1] not in NAME_ENDINGS or piece.endswith(ZONE_WORDS):
+            if piece.endswith(ZONE_WORDS):
                 continue
             shapes, size, last = self._fuzzy_shapes, len(piece), piece[-1]
             if (0, piece[0], size, last) not in shapes and (1, piece[1], size, last) not in shapes:
