@@ -135,16 +135,14 @@ def raw_span(offset_map: tuple[tuple[int, int, int], ...] | list, start: int, en
 
 def clean_text(raw: str) -> CleanText:
     page_fields: dict[str, str] = {}
-    lines = [line for line in _split_lines(raw, page_fields) if line is not None]
-    return _assemble(raw, lines, page_fields)
-
-
-def _split_lines(raw: str, page_fields: dict[str, str]):
+    lines = []
     start = 0
     for line in raw.splitlines(keepends=True):
-        body = line.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-        yield _clean_line(raw, start, start + len(body), page_fields)
+        end = start + len(line.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"))
+        if (cleaned := _clean_line(raw, start, end, page_fields)) is not None:
+            lines.append(cleaned)
         start += len(line)
+    return _assemble(raw, lines, page_fields)
 
 
 def _clean_line(raw: str, start: int, end: int, page_fields: dict[str, str]) -> _Line | None:
@@ -162,14 +160,22 @@ def _clean_line(raw: str, start: int, end: int, page_fields: dict[str, str]) -> 
     cut = [m.span() for m in _INLINE_RE.finditer(raw, start, end)]
     for m in _LINK_RE.finditer(raw, start, end):
         cut += [(m.start(), m.start(1)), (m.end(1), m.end())]
-    pieces, at = [], start
-    for a, b in sorted(cut):
-        if a > at:
-            pieces.append((at, a))
-        at = max(at, b)
-    if at < end:
-        pieces.append((at, end))
-    pieces = _trim(raw, pieces)
+    if cut:
+        pieces, at = [], start
+        for a, b in sorted(cut):
+            if a > at:
+                pieces.append((at, a))
+            at = max(at, b)
+        if at < end:
+            pieces.append((at, end))
+        pieces = _trim(raw, pieces)
+    else:  # most lines: one piece, trimmed as _trim would
+        a, b = start, end
+        while a < b and raw[a] in _SPACE:
+            a += 1
+        while b > a and raw[b - 1] in _SPACE:
+            b -= 1
+        pieces = [(a, b)] if a < b else []
     if not pieces:
         return None
     text = raw[pieces[0][0]: pieces[0][1]] if len(pieces) == 1 else "".join(raw[a:b] for a, b in pieces)
