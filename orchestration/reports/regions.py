@@ -75,7 +75,7 @@ def _wildcards(name: str) -> list[str]:
     return [name[:i] + "?" + name[i + 1:] for i in range(len(name) - 1)]
 
 
-def _trie_pattern(words: list[str]) -> str:
+def trie_pattern(words: list[str]) -> str:
     """One regex for many literal words, nested by shared prefix so a scan is a dispatch per character."""
     trie: dict = {}
     for word in words:
@@ -131,7 +131,7 @@ class Gazetteer:
         self._name_lengths = {start: sorted(found, reverse=True) for start, found in starts.items()}
         self._short_codes = {short: codes for short, found in self.by_short.items()
                              if (codes := tuple(r.code for r in found if r.level != "county"))}
-        self._short_re = re.compile(f"(?:{_trie_pattern(sorted(self._short_codes))})(?![省市盟])")
+        self._short_re = re.compile(f"(?:{trie_pattern(sorted(self._short_codes))})(?![省市盟])")
 
     # -- the tree ---------------------------------------------------------------------------------
     def ancestors(self, region: Region) -> list[Region]:
