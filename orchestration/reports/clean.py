@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from orchestration.reports.sections import starts_with_heading_number
 
@@ -229,11 +230,12 @@ def _ends_sentence(text: str) -> bool:
 
 def _wrap_width(lines: list[_Line]) -> int | None:
     """The width a PDF's lines were wrapped at, or None for text with a paragraph a line."""
-    lengths = Counter(len(line.text) for line in lines if len(line.text) >= 10)
-    if not lengths:
+    sizes = [size for line in lines if (size := len(line.text)) >= 10]
+    if len(sizes) < WRAP_MIN_LINES:  # no length can be shared by enough lines
         return None
-    width, count = lengths.most_common(1)[0]
-    return width if count >= WRAP_MIN_LINES and count >= WRAP_SHARE * lengths.total() else None
+    # The first most common length, as Counter.most_common(1) gives it.
+    width, count = max(Counter(sizes).items(), key=itemgetter(1))
+    return width if count >= WRAP_MIN_LINES and count >= WRAP_SHARE * len(sizes) else None
 
 
 def _continues(prev: _Line, nxt: _Line, wrap: int | None) -> bool:

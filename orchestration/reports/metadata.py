@@ -366,9 +366,12 @@ def _title(head: list[_Line], body: list[_Line], g: Gazetteer) -> tuple[str | No
     # A title below a covering letter, or run together with chrome or the first sentence.
     for line in body[:BODY_TITLE_LINES]:
         plain = _plain(line.text)
-        text = _title_of_plain(plain)
-        if _title_shape(text) and TITLE_STRONG_END_RE.search(text) and len(text) <= SHORT_LINE_LEN:
-            return text, "body", None
+        # _title_of_plain only drops characters, so the strong ending a title needs here is made of
+        # the line's own: most prose lines lack them and are not made into a title at all.
+        if any(all(ch in plain for ch in word) for word in WORDS["title_end_strong"]):
+            text = _title_of_plain(plain)
+            if _title_shape(text) and TITLE_STRONG_END_RE.search(text) and len(text) <= SHORT_LINE_LEN:
+                return text, "body", None
         # Inside prose (after a 。，：…) 现将2022年…情况报告如下 names the report, it is no title. An
         # embedded title holds no such mark, so one before that mark ends before it: scan only up to it.
         prose = PROSE_PUNCT_RE.search(plain) if _EMBEDDED_TITLE_UNPUNCTUATED else None
@@ -416,7 +419,7 @@ def _title_shape(text: str) -> bool:
 def _title_fragment(text: str) -> bool:
     return (len(text) <= 40 and not PROSE_PUNCT_RE.search(text) and not TITLE_END_RE.search(text)
             and "|" not in text and not OUTLINE_PART_RE.match(text)
-            and not DOC_NUMBER_RE.search(text) and not DATE_RE.search(text) and not RED_HEADER_RE.search(text))
+            and not _doc_number_in(text) and not DATE_RE.search(text) and not RED_HEADER_RE.search(text))
 
 
 def _find_issuer(g: Gazetteer, context: Counter, text: str, title: str | None, signature_orgs: list[str],
@@ -560,6 +563,8 @@ def _written_with_county(g: Gazetteer, context: Counter, text: str, suffix: str)
         return None
     for m in re.finditer(re.escape(core.group(1)), text[:MENTION_SCAN_CHARS]):
         for k in range(min(m.start(), g.max_len + 4), 1, -1):
+            if not g.may_start_name(text, m.start() - k):
+                continue  # no match without a slip starts there
             found = g.resolve(text[m.start() - k: m.start()], context)
             if found and found.end == k and not found.fixes and found.region.level == "county":
                 return found.region
@@ -576,7 +581,8 @@ def _mentioned_department(g: Gazetteer, context: Counter, text: str, voice: str)
                 VOICE_ENDINGS.get(voice, voice)):
             continue  # 我局 is a 局, not the 省厅 it names
         for k in range(min(start, g.max_len + 4), 1, -1):
-            if (m := g.resolve(text[start - k: start], context)) and m.end == k and not m.fixes:
+            if g.may_start_name(text, start - k) and (m := g.resolve(text[start - k: start], context)) \
+                    and m.end == k and not m.fixes:
                 issuer = _Issuer(m.region.prefix + written.official, written.official, m.region, (), "mentions")
                 counts[issuer.name] += 1
                 first.setdefault(issuer.name, issuer)
@@ -611,7 +617,8 @@ def _resolve_org(g: Gazetteer, context: Counter, org: str, source: str) -> _Issu
     if shared:  # a name several regions share, and the text does not say which: keep it as written
         return _Issuer(name, name[end:], None, (), source)
     # A region inside the name (国家税务总局威海市税务局) gives the region; the name stays as written.
-    inside = next((m for i in range(1, len(name) - 2) if (m := g.resolve(name[i:], context)) and not m.fixes), None)
+    inside = next((m for i in range(1, len(name) - 2)
+                   if g.may_start_name(name, i) and (m := g.resolve(name[i:], context)) and not m.fixes), None)
     if inside:
         return _Issuer(name, name, inside.region, (), source)
     lead = 1 if name[0] in LEVEL_WORD else 0  # 区人民政府: the region is in the party committee or the body
@@ -778,12 +785,16 @@ def _report_year(title: str | None, text: str, lines: list[_Line], body_start: i
 
 def _doc_number(head: list[_Line], page_fields: dict[str, str]) -> tuple[str | None, str]:
     for line in head:
-        if m := DOC_NUMBER_RE.search(line.text):
+        if m := _doc_number_in(line.text):
             return _SPACES_RE.sub("", m.group()), "header"
     for value in _page_fields(page_fields, "doc_number"):
-        if m := DOC_NUMBER_RE.search(value):
+        if m := _doc_number_in(value):
             return _SPACES_RE.sub("", m.group()), "page"
     return None, ""
+
+
+def _doc_number_in(text: str) -> re.Match | None:
+    return DOC_NUMBER_RE.search(text) if "号" in text else None  # the pattern tries every character
 
 
 def _page_fields(page_fields: dict[str, str], role: str) -> list[str]:

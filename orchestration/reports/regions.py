@@ -216,6 +216,11 @@ class Gazetteer:
             pos = end
         return Match(found, pos, tuple(fixes)) if found else None
 
+    def may_start_name(self, text: str, pos: int = 0) -> bool:
+        """Whether a region's name may start at text[pos]: a test cheaper than resolve(), whose
+        match can have no mended slip where this is False (its first step finds no exact name)."""
+        return text[pos:pos + 2] in self._name_lengths
+
     def name_at(self, text: str, pos: int = 0, parent: Region | None = None) -> tuple[int, list[Region]]:
         """The longest region name starting at `pos` (below `parent`, if given): its end and the
         regions so named, several for a shared name; (pos, []) when none starts there."""
