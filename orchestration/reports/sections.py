@@ -226,11 +226,14 @@ def _outline_parts(text: str, headings: list[_Heading], parents: list[int | None
     for i, named in names.items():
         if len(named) == 2:
             _split_combined(text, headings, parents, i, named, own)
+    cues: list[str | None] | None = None  # what each level-2 and -3 heading names, read once for all parts
     for part in OUTLINE_PARTS:
         if part in own:
             continue
+        if cues is None:
+            cues = [outline_cue(h.heading) if levels[i] in (2, 3) else None for i, h in enumerate(headings)]
         for level in (2, 3):
-            i = next((i for i, h in enumerate(headings) if levels[i] == level and outline_cue(h.heading) == part
+            i = next((i for i in range(len(headings)) if levels[i] == level and cues[i] == part
                       and (not names[top[i]] or any(part in LOOK_DOWN_PARTS[n] for n in names[top[i]]))), None)
             if i is not None:
                 own[i] = part
