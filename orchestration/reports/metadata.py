@@ -166,7 +166,7 @@ _PROVENANCE_SOURCE_END_RE = re.compile(r"[,:+]")
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号")
 
 
-class _Line(NamedTuple):  # a tuple: a text has thousands of lines, a frozen dataclass is slow to build
+class _Line(NamedTuple):  # one per line of the text: a tuple is quicker to build than a frozen dataclass
     start: int
     text: str
 

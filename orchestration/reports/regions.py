@@ -126,7 +126,7 @@ class Gazetteer:
         # The lengths of the names (full and short) by their first two characters, longest first:
         # name_at() tries only those, and none at all where no name starts (most places).
         starts: dict[str, set[int]] = {}
-        for name in (n for n in [*self.by_name, *self.by_short] if len(n) >= 2):
+        for name in (n for n in [*self.by_name, *self.by_short] if 2 <= len(n) <= self.max_len):
             starts.setdefault(name[:2], set()).add(len(name))
         self._name_lengths = {start: sorted(found, reverse=True) for start, found in starts.items()}
         self._short_codes = {short: codes for short, found in self.by_short.items()
