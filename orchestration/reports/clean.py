@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from orchestration.reports.sections import starts_with_heading_number
 
@@ -46,18 +47,21 @@ CHROME_LINES = (
 )
 CHROME_MAX_LEN = 150  # furniture lines are short; a longer line is prose whatever it starts with
 # Spans removed inside a line; for a link only the brackets and the address go, its words stay.
+# Every alternative starts with a literal character (no class), so the regex engine gathers them
+# into one set and skips at C speed to where a span can start, instead of trying each alternative
+# at every position of every line.
 INLINE_MARKUP = (
     r"\[image:[^\]\n]{0,200}\]",  # [image: image1]
     r"!\[[^\]\n]{0,200}\]\([^)\n]{0,1000}\)",  # Markdown image
     r"<img\b[^>\n]{0,1000}>",
     r"\[(?:图片|图像)[^\]\n]{0,50}\]",
     r"\*\*|__",  # bold
-    r"[\u200b\u200c\u200d\u2060\ufeff]",  # zero-width characters
+    r"\u200b|\u200c|\u200d|\u2060|\ufeff",  # zero-width characters
     r"\\(?=[\\`*_{}\[\]()#+\-.!|>])",  # Markdown escapes: 1\. -> 1.
     # Pinyin a converter left after a character, 復(fù)議: a reading aid, not text. A tone mark is
     # required, so a bracketed Latin word (a), (PDF) stays. The bracket comes first and the character
     # before it is looked back at after: tried at every position, this fails at once on all but brackets.
-    r"[(（](?<=[\u4e00-\u9fff].)[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]",
+    *(rf"{bracket}(?<=[\u4e00-\u9fff].)[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]" for bracket in (r"\(", "（")),
 )
 _LINK_RE = re.compile(r"\[([^\[\]\n]{1,200})\]\((?:https?://|/|\./)[^)\s]{0,1000}\)")
 # A line ending in one of these is complete: a sentence, or an addressee or lead-in before a colon.
@@ -93,6 +97,8 @@ _INLINE_RE = re.compile("|".join(INLINE_MARKUP))
 _MD_HEADING_RE = re.compile(r"(#{1,6})(?!#)\s*")
 _MD_LIST_RE = re.compile(r"[-*+]\s+")
 _MD_RULE_RE = re.compile(r"([-*_]\s*){3,}$")
+_SPACES_RE = re.compile(r"\s+")
+_MD_STARTS = "#-*_+"  # the first characters of the three patterns above
 _MD_TABLE_RULE_RE = re.compile(r"[|:\-\s]+")
 _STANDALONE_RE = re.compile("|".join(f"(?:{p})" for p in STANDALONE_LINES))
 
@@ -130,23 +136,23 @@ def raw_span(offset_map: tuple[tuple[int, int, int], ...] | list, start: int, en
 
 def clean_text(raw: str) -> CleanText:
     page_fields: dict[str, str] = {}
-    lines = [line for line in _split_lines(raw, page_fields) if line is not None]
-    return _assemble(raw, lines, page_fields)
-
-
-def _split_lines(raw: str, page_fields: dict[str, str]):
+    lines = []
     start = 0
     for line in raw.splitlines(keepends=True):
-        body = line.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-        yield _clean_line(raw, start, start + len(body), page_fields)
+        end = start + len(line.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"))
+        if (cleaned := _clean_line(raw, start, end, page_fields)) is not None:
+            lines.append(cleaned)
         start += len(line)
+    return _assemble(raw, lines, page_fields)
 
 
 def _clean_line(raw: str, start: int, end: int, page_fields: dict[str, str]) -> _Line | None:
     md_level = 0
     while start < end and raw[start] in _SPACE:
         start += 1
-    if m := _MD_HEADING_RE.match(raw, start, end):
+    if start == end or raw[start] not in _MD_STARTS:
+        pass  # most lines: no Markdown heading, rule or list item to try
+    elif m := _MD_HEADING_RE.match(raw, start, end):
         md_level, start = len(m.group(1)), m.end()
     elif _MD_RULE_RE.match(raw, start, end):
         return None
@@ -155,17 +161,25 @@ def _clean_line(raw: str, start: int, end: int, page_fields: dict[str, str]) -> 
     cut = [m.span() for m in _INLINE_RE.finditer(raw, start, end)]
     for m in _LINK_RE.finditer(raw, start, end):
         cut += [(m.start(), m.start(1)), (m.end(1), m.end())]
-    pieces, at = [], start
-    for a, b in sorted(cut):
-        if a > at:
-            pieces.append((at, a))
-        at = max(at, b)
-    if at < end:
-        pieces.append((at, end))
-    pieces = _trim(raw, pieces)
+    if cut:
+        pieces, at = [], start
+        for a, b in sorted(cut):
+            if a > at:
+                pieces.append((at, a))
+            at = max(at, b)
+        if at < end:
+            pieces.append((at, end))
+        pieces = _trim(raw, pieces)
+    else:  # most lines: one piece, trimmed as _trim would
+        a, b = start, end
+        while a < b and raw[a] in _SPACE:
+            a += 1
+        while b > a and raw[b - 1] in _SPACE:
+            b -= 1
+        pieces = [(a, b)] if a < b else []
     if not pieces:
         return None
-    text = "".join(raw[a:b] for a, b in pieces)
+    text = raw[pieces[0][0]: pieces[0][1]] if len(pieces) == 1 else "".join(raw[a:b] for a, b in pieces)
     if text.startswith("|") and _MD_TABLE_RULE_RE.fullmatch(text):
         return None
     # A web page's information table arrives as Markdown table rows: | 索引号: | LH331082-001 | ...
@@ -201,7 +215,7 @@ def _is_chrome(text: str, page_fields: dict[str, str]) -> bool:
     if _FIELD_LINE_RE.match(text):
         labels = list(_FIELD_RE.finditer(text))
         for m, nxt in zip(labels, labels[1:] + [None], strict=True):
-            label = re.sub(r"\s", "", m.group(1))
+            label = _SPACES_RE.sub("", m.group(1))
             value = text[m.end(): nxt.start() if nxt else len(text)].strip(_SPACE + "•·")
             if value:
                 page_fields.setdefault(label, value)
@@ -216,11 +230,12 @@ def _ends_sentence(text: str) -> bool:
 
 def _wrap_width(lines: list[_Line]) -> int | None:
     """The width a PDF's lines were wrapped at, or None for text with a paragraph a line."""
-    lengths = Counter(len(line.text) for line in lines if len(line.text) >= 10)
-    if not lengths:
+    sizes = [size for line in lines if (size := len(line.text)) >= 10]
+    if len(sizes) < WRAP_MIN_LINES:  # no length can be shared by enough lines
         return None
-    width, count = lengths.most_common(1)[0]
-    return width if count >= WRAP_MIN_LINES and count >= WRAP_SHARE * lengths.total() else None
+    # The first most common length, as Counter.most_common(1) gives it.
+    width, count = max(Counter(sizes).items(), key=itemgetter(1))
+    return width if count >= WRAP_MIN_LINES and count >= WRAP_SHARE * len(sizes) else None
 
 
 def _continues(prev: _Line, nxt: _Line, wrap: int | None) -> bool:

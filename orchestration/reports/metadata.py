@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from orchestration.reports.clean import PAGE_FIELDS as PAGE_FIELD_ROLES
 from orchestration.reports.departments import vocabulary
@@ -66,6 +67,9 @@ EMBEDDED_TITLE_RE = re.compile(
 # Not part of a title: a tag before it ([权威发布], 【复议、应诉】), table rules, a listing's date after it.
 TITLE_TAG_RE = re.compile(r"^\s*(?:[\[【][^\]】]{1,12}[\]】]\s*)+")
 TITLE_TRAILING_DATE_RE = re.compile(r"\s*[（(]\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*[)）]\s*$")
+CONTENTS_RE = re.compile(r"目\s*录$")
+LATIN_WORD_RE = re.compile(r"[A-Za-z]{3}")  # a mirror's chrome (www.example.com) before the title
+LAST_SENTENCE_RE = re.compile(r"[.!?•](?=[^.!?•]*$)")
 HTML_ARTEFACT_RE = re.compile(r"(?<=[\u4e00-\u9fff])br(?=[\u4e00-\u9fff])")
 # Pinyin a converter left after a character, also with a space inside (会(huì )议): no part of a name.
 PINYIN_RE = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü\u00e0-\u01dc\s]*[\u00e0-\u01dc][a-zü\u00e0-\u01dc\s]*[)）]")
@@ -95,10 +99,15 @@ PARTY_COMMITTEE_RE = re.compile(r"(中共|中国共产党)?[^\s、，,]{1,20}?�
 RED_HEADER_RE = re.compile(r"(.{2,40}?)\s*文\s*件$")  # XX市人民政府文件
 SALUTATION_RE = re.compile(r"[^，。；,;\d]{2,24}[:：]")  # 市政府：, 威海市行政审批服务局：
 PROSE_PUNCT_RE = re.compile(r"[。，,；;：:]")
+# The title endings hold no sentence punctuation, so neither does an embedded title (see _title).
+_EMBEDDED_TITLE_UNPUNCTUATED = not any(PROSE_PUNCT_RE.search(w) for w in WORDS["title_end_strong"] + WORDS["title_end"])
 TAIL_NOTE_RE = re.compile(r"[（(]?\s*(此件|此页|本件|此文|抄送|附件|联系人|联系电话|信息公开|公开属性|主动公开)")
-# How a report names itself in the body: 全区, 我县, 区政府 -> a district, a county ...
-SELF_REFERENCE_RE = re.compile(r"(?:全|我|本)([区县市旗省州盟])|([区县市旗省州盟])(?:人民)?政府")
-DEPARTMENT_VOICE_RE = re.compile(r"[我本]局|局(?=党组|领导)|[我本]委|[我本]办|[我本]厅|厅(?=党组)")
+# How a report names itself in the body: 全区, 我县, 区政府 -> a district, a county ...; groups: the
+# level after 全/我/本, the level before 政府. Both forms start with the one class, and which form it is
+# is read by looking back at it: a pattern starting with a class is skipped along at C speed.
+SELF_REFERENCE_RE = re.compile(r"[全我本区县市旗省州盟](?:(?<=[全我本])([区县市旗省州盟])|(?<=([区县市旗省州盟]))(?:人民)?政府)")
+# Each alternative starts with a literal character, so a search skips at C speed to where one can start.
+DEPARTMENT_VOICE_RE = re.compile(r"我局|本局|局(?=党组|领导)|我委|本委|我办|本办|我厅|本厅|厅(?=党组)")
 # The opening sentence: its lead (2021年，/ 2021年以来，) and the clauses naming who leads it (在市委、
 # 市政府的坚强领导下), which are never the subject.
 OPENING_LEAD_RE = re.compile(rf"^[\s•·]*(?:{_YEAR}\s*年(?:度|以来)?\s*[，,]?\s*)?")
@@ -144,11 +153,20 @@ REPORTED_YEAR_RE = re.compile(rf"现将[^，。,；;：:\d]{{0,20}}?({_YEAR})\s*
 OPENING_ANY_YEAR_RE = re.compile(rf"({_YEAR})\s*年(?!\s*(?:[2-9]|1[0-2]|[二三四五六七八九十])\s*月|\s*1\s*月\s*(?:[2-9]|[1-3]\d)\s*日)")
 CITED_RE = re.compile(r"《[^》]{0,80}》")  # a document cited by name: its year is not the report's
 OPENING_YEAR_RE = re.compile(rf"({_YEAR})\s*年(?:度|以来)?\s*[，,]")
+# Compiled once rather than looked up in re's cache at each call.
+COMMITTEE_END_RE = re.compile(r"委(员会)?$")  # 中共XX县委 above a title
+SENTENCE_END_RE = re.compile(r"[。\n]")
+CLAUSE_END_RE = re.compile(r"[，,；;]")
+SHORT_GOVERNMENT_RE = re.compile(r"(?<!人民)政府$")
+SHORT_STREET_OFFICE_RE = re.compile(r"街道(办)?$")
+BARE_TOWNSHIP_RE = re.compile(r"(?<=[镇乡])$")
+PARTY_PREFIX_RE = re.compile(r"^(中共|中国共产党)")
+_SPACES_RE = re.compile(r"\s+")
+_PROVENANCE_SOURCE_END_RE = re.compile(r"[,:+]")
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号")
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):  # one per line of the text: a tuple is quicker to build than a frozen dataclass
     start: int
     text: str
 
@@ -270,7 +288,7 @@ def extract_metadata(text: str, page_fields: dict[str, str] | None = None) -> Me
     meta.provenance = {k: v for k, v in prov.items() if v}
     for name, how in meta.provenance.items():
         if name in FIELD_CONFIDENCE and name not in meta.confidence:
-            meta.confidence[name] = FIELD_CONFIDENCE[name].get(re.split(r"[,:+]", how)[0], 0.5)
+            meta.confidence[name] = FIELD_CONFIDENCE[name].get(_PROVENANCE_SOURCE_END_RE.split(how)[0], 0.5)
     return meta
 
 
@@ -335,7 +353,7 @@ def _title(head: list[_Line], body: list[_Line], g: Gazetteer) -> tuple[str | No
         while first > 0 and _title_fragment(texts[first - 1]) and (
             (not TITLE_START_RE.match(texts[first]) and not _starts_with_org(texts[first], g))
             or (ORG_LINE_RE.fullmatch(texts[first - 1]) and not _starts_with_org(texts[first], g))
-            or re.search(r"委(员会)?$", texts[first - 1])
+            or COMMITTEE_END_RE.search(texts[first - 1])
         ):
             first -= 1
         title = "".join(texts[first: i + 1])
@@ -347,28 +365,48 @@ def _title(head: list[_Line], body: list[_Line], g: Gazetteer) -> tuple[str | No
         return title, "header", None
     # A title below a covering letter, or run together with chrome or the first sentence.
     for line in body[:BODY_TITLE_LINES]:
-        text = _title_text(line.text)
-        if _title_shape(text) and TITLE_STRONG_END_RE.search(text) and len(text) <= SHORT_LINE_LEN:
-            return text, "body", None
         plain = _plain(line.text)
-        for m in EMBEDDED_TITLE_RE.finditer(plain):
+        # _title_of_plain only drops characters, so the strong ending a title needs here is made of
+        # the line's own: most prose lines lack them and are not made into a title at all.
+        if any(all(ch in plain for ch in word) for word in WORDS["title_end_strong"]):
+            text = _title_of_plain(plain)
+            if _title_shape(text) and TITLE_STRONG_END_RE.search(text) and len(text) <= SHORT_LINE_LEN:
+                return text, "body", None
+        # Inside prose (after a 。，：…) 现将2022年…情况报告如下 names the report, it is no title. An
+        # embedded title holds no such mark, so one before that mark ends before it: scan only up to it.
+        prose = PROSE_PUNCT_RE.search(plain) if _EMBEDDED_TITLE_UNPUNCTUATED else None
+        for m in EMBEDDED_TITLE_RE.finditer(plain, 0, prose.start() if prose else len(plain)):
             if PROSE_PUNCT_RE.search(plain, 0, m.start()):
-                break  # inside prose: 现将2022年…情况报告如下 names the report, it is no title
+                break
             if _title_shape(found := _title_text(m.group())):
                 return found, "body", None
     return None, "", None
 
 
+# The patterns below have no literal start, so the regex engine tries them at every position of a
+# long line; a substring test rules most lines out at C speed first (each test is a necessary
+# condition of a match, so the result is the same).
 def _plain(text: str) -> str:
-    return PINYIN_RE.sub("", HTML_ARTEFACT_RE.sub("", text))
+    if "br" in text:
+        text = HTML_ARTEFACT_RE.sub("", text)
+    return PINYIN_RE.sub("", text) if "(" in text or "（" in text else text
 
 
 def _title_text(text: str) -> str:
     """A line as a title: tags, table rules, a listing's date, a mirror's chrome and artefacts dropped."""
-    text = TITLE_TRAILING_DATE_RE.sub("", _plain(text).strip(" \t|"))
-    text = re.sub(r"目\s*录$", "", text)  # 市商务局2020年度行政执法统计年报 目录: the contents follow
-    text = re.split(r"[.!?•](?=[^.!?•]*$)", text)[-1] if re.search(r"[A-Za-z]{3}", text) else text
-    return HTML_ARTEFACT_RE.sub("", TITLE_TAG_RE.sub("", text)).strip()
+    return _title_of_plain(_plain(text))
+
+
+def _title_of_plain(text: str) -> str:
+    """_title_text of a line _plain has already been applied to."""
+    text = text.strip(" \t|")
+    if text.rstrip().endswith((")", "）")):  # the listing's date ends in a bracket
+        text = TITLE_TRAILING_DATE_RE.sub("", text)
+    if "录" in text:
+        text = CONTENTS_RE.sub("", text)  # 市商务局2020年度行政执法统计年报 目录: the contents follow
+    text = LAST_SENTENCE_RE.split(text)[-1] if LATIN_WORD_RE.search(text) else text
+    text = TITLE_TAG_RE.sub("", text)
+    return (HTML_ARTEFACT_RE.sub("", text) if "br" in text else text).strip()
 
 
 def _title_shape(text: str) -> bool:
@@ -381,7 +419,7 @@ def _title_shape(text: str) -> bool:
 def _title_fragment(text: str) -> bool:
     return (len(text) <= 40 and not PROSE_PUNCT_RE.search(text) and not TITLE_END_RE.search(text)
             and "|" not in text and not OUTLINE_PART_RE.match(text)
-            and not DOC_NUMBER_RE.search(text) and not DATE_RE.search(text) and not RED_HEADER_RE.search(text))
+            and not _doc_number_in(text) and not DATE_RE.search(text) and not RED_HEADER_RE.search(text))
 
 
 def _find_issuer(g: Gazetteer, context: Counter, text: str, title: str | None, signature_orgs: list[str],
@@ -481,8 +519,8 @@ def _opening_orgs(g: Gazetteer, context: Counter, text: str, body_start: int) ->
     乃东区坚持…; 坪地街道全面贯彻…) and the one 现将…报告如下 names."""
     found = []
     opening = text[body_start: body_start + OPENING_CHARS]
-    sentence = OPENING_LEAD_RE.sub("", re.split(r"[。\n]", opening.lstrip(), maxsplit=1)[0], count=1)
-    for clause in re.split(r"[，,；;]", sentence):
+    sentence = OPENING_LEAD_RE.sub("", SENTENCE_END_RE.split(opening.lstrip(), maxsplit=1)[0], count=1)
+    for clause in CLAUSE_END_RE.split(sentence):
         clause = clause.strip()
         if UNDER_CLAUSE_RE.search(clause):  # 在市委的领导下; 伊犁州水利局在州党委的领导下 -> 伊犁州水利局
             clause = clause[: clause.find("在")] if clause.find("在") > 0 else ""
@@ -525,6 +563,8 @@ def _written_with_county(g: Gazetteer, context: Counter, text: str, suffix: str)
         return None
     for m in re.finditer(re.escape(core.group(1)), text[:MENTION_SCAN_CHARS]):
         for k in range(min(m.start(), g.max_len + 4), 1, -1):
+            if not g.may_start_name(text, m.start() - k):
+                continue  # no match without a slip starts there
             found = g.resolve(text[m.start() - k: m.start()], context)
             if found and found.end == k and not found.fixes and found.region.level == "county":
                 return found.region
@@ -541,7 +581,8 @@ def _mentioned_department(g: Gazetteer, context: Counter, text: str, voice: str)
                 VOICE_ENDINGS.get(voice, voice)):
             continue  # 我局 is a 局, not the 省厅 it names
         for k in range(min(start, g.max_len + 4), 1, -1):
-            if (m := g.resolve(text[start - k: start], context)) and m.end == k and not m.fixes:
+            if g.may_start_name(text, start - k) and (m := g.resolve(text[start - k: start], context)) \
+                    and m.end == k and not m.fixes:
                 issuer = _Issuer(m.region.prefix + written.official, written.official, m.region, (), "mentions")
                 counts[issuer.name] += 1
                 first.setdefault(issuer.name, issuer)
@@ -560,8 +601,8 @@ def _resolve_org(g: Gazetteer, context: Counter, org: str, source: str) -> _Issu
         party_name, name = org[: party.end()], org[party.end():]
     else:
         party_name, name = "", org
-    name = re.sub(r"(?<!人民)政府$", "人民政府", re.sub(r"\s+", "", name))  # 区政府 -> 区人民政府
-    name = re.sub(r"街道(办)?$", "街道办事处", re.sub(r"(?<=[镇乡])$", "人民政府", name))  # 坪地街道 -> …办事处
+    name = SHORT_GOVERNMENT_RE.sub("人民政府", _SPACES_RE.sub("", name))  # 区政府 -> 区人民政府
+    name = SHORT_STREET_OFFICE_RE.sub("街道办事处", BARE_TOWNSHIP_RE.sub("人民政府", name))  # 坪地街道 -> …办事处
     if match := g.resolve(name, context):
         suffix = name[match.end:]
         if suffix and not ORG_END_RE.search(suffix):
@@ -576,11 +617,12 @@ def _resolve_org(g: Gazetteer, context: Counter, org: str, source: str) -> _Issu
     if shared:  # a name several regions share, and the text does not say which: keep it as written
         return _Issuer(name, name[end:], None, (), source)
     # A region inside the name (国家税务总局威海市税务局) gives the region; the name stays as written.
-    inside = next((m for i in range(1, len(name) - 2) if (m := g.resolve(name[i:], context)) and not m.fixes), None)
+    inside = next((m for i in range(1, len(name) - 2)
+                   if g.may_start_name(name, i) and (m := g.resolve(name[i:], context)) and not m.fixes), None)
     if inside:
         return _Issuer(name, name, inside.region, (), source)
     lead = 1 if name[0] in LEVEL_WORD else 0  # 区人民政府: the region is in the party committee or the body
-    match = g.resolve(re.sub(r"^(中共|中国共产党)", "", party_name), context) if lead else None
+    match = g.resolve(PARTY_PREFIX_RE.sub("", party_name), context) if lead else None
     suffix = vocabulary().official(name[lead:])
     if match and match.region.name.endswith(name[0]):
         return _Issuer(match.region.prefix + suffix, suffix, match.region, match.fixes, source)
@@ -697,7 +739,7 @@ def _labelled_date(chrome: str, page_fields: dict[str, str]) -> tuple[str, str] 
         if label in DATE_LABEL_RANK and m and (day := _parse_date(m.group(1), m.group(2), m.group(3))):
             found[label] = day
     for m in LABELLED_DATE_RE.finditer(chrome):
-        label = re.sub(r"\s", "", m.group(1))
+        label = _SPACES_RE.sub("", m.group(1))
         if label in DATE_LABEL_RANK and label not in found and (
                 day := _parse_date(*(m.group(2, 3, 4) if m.group(2) else m.group(5, 6, 7)))):
             found[label] = day
@@ -711,10 +753,12 @@ def _date_line(text: str) -> tuple[str, date] | None:
     """A line that is a date, maybe after an organisation's name: (the name, the date)."""
     if len(text) > SHORT_LINE_LEN:
         return None
-    if (m := DATE_LINE_RE.fullmatch(text)) or (m := ISO_DATE_LINE_RE.fullmatch(text)):
-        found = _parse_date(m.group(2), m.group(3), m.group(4))
-    else:
+    m = DATE_LINE_RE.fullmatch(text) if "日" in text else None  # tried only where they can match
+    if m is None and ("20" in text or "19" in text):
+        m = ISO_DATE_LINE_RE.fullmatch(text)
+    if m is None:
         return None
+    found = _parse_date(m.group(2), m.group(3), m.group(4))
     return (m.group(1).strip(), found) if found else None
 
 
@@ -741,24 +785,35 @@ def _report_year(title: str | None, text: str, lines: list[_Line], body_start: i
 
 def _doc_number(head: list[_Line], page_fields: dict[str, str]) -> tuple[str | None, str]:
     for line in head:
-        if m := DOC_NUMBER_RE.search(line.text):
-            return re.sub(r"\s", "", m.group()), "header"
+        if m := _doc_number_in(line.text):
+            return _SPACES_RE.sub("", m.group()), "header"
     for value in _page_fields(page_fields, "doc_number"):
-        if m := DOC_NUMBER_RE.search(value):
-            return re.sub(r"\s", "", m.group()), "page"
+        if m := _doc_number_in(value):
+            return _SPACES_RE.sub("", m.group()), "page"
     return None, ""
+
+
+def _doc_number_in(text: str) -> re.Match | None:
+    return DOC_NUMBER_RE.search(text) if "号" in text else None  # the pattern tries every character
 
 
 def _page_fields(page_fields: dict[str, str], role: str) -> list[str]:
     """Values of the page's information table that give `role`, in the order PAGE_FIELDS lists them."""
-    return [page_fields[label] for label, what in PAGE_FIELD_ROLES.items() if what == role and label in page_fields]
+    return [page_fields[label] for label in _ROLE_LABELS.get(role, ()) if label in page_fields]
+
+
+_ROLE_LABELS: dict[str, list[str]] = {}  # role -> its labels in PAGE_FIELDS order, to look up only those
+for _label, _role in PAGE_FIELD_ROLES.items():
+    _ROLE_LABELS.setdefault(_role, []).append(_label)
 
 
 def _table_fields(head: list[_Line], role: str) -> list[str]:
     """Values of an information block laid out as a table (发布机构 | 区司法局 | 成文日期 | 2024-01-19)."""
     values = []
     for line in head:
-        cells = [re.sub(r"\s", "", c) for c in line.text.split("|")]
+        if "|" not in line.text:
+            continue  # one cell: no label with a value after it
+        cells = [_SPACES_RE.sub("", c) for c in line.text.split("|")]
         values += [cells[i + 1] for i in range(len(cells) - 1)
                    if PAGE_FIELD_ROLES.get(cells[i]) == role and cells[i + 1]]
     return values

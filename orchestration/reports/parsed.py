@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import islice
 
 from orchestration.reports.clean import clean_text, raw_span
 from orchestration.reports.metadata import extract_metadata
@@ -24,6 +23,8 @@ __all__ = ["OUTLINE_PARTS", "ParsedReport", "Section", "Sentence", "parse_report
 # attachment notice, a scan without text), not worth storing.
 MIN_CHINESE_CHARS = 50
 _CHINESE_RE = re.compile(r"[\u4e00-\u9fff]")
+# Enough of them, tested in one regex call that stops at the last one needed.
+_ENOUGH_CHINESE_RE = re.compile(rf"(?:[^\u4e00-\u9fff]*[\u4e00-\u9fff]){{{MIN_CHINESE_CHARS}}}")
 
 
 @dataclass
@@ -78,8 +79,8 @@ class ParsedReport:
 def parse_report(raw: RawReport) -> ParsedReport:
     """Clean the text and find metadata, sections and sentences. Raises RejectedReport."""
     cleaned = clean_text(raw.text)
-    chinese = sum(1 for _ in islice(_CHINESE_RE.finditer(cleaned.text), MIN_CHINESE_CHARS))
-    if chinese < MIN_CHINESE_CHARS:
+    if not _ENOUGH_CHINESE_RE.match(cleaned.text):
+        chinese = len(_CHINESE_RE.findall(cleaned.text))
         raise RejectedReport("parse", f"no usable text after cleaning ({chinese} Chinese characters left)")
     # Metadata is read from the simplified text (same length), so 復議 names what 复议 does.
     meta = extract_metadata(simplified(cleaned.text), cleaned.page_fields)

@@ -75,7 +75,7 @@ def _wildcards(name: str) -> list[str]:
     return [name[:i] + "?" + name[i + 1:] for i in range(len(name) - 1)]
 
 
-def _trie_pattern(words: list[str]) -> str:
+def trie_pattern(words: list[str]) -> str:
     """One regex for many literal words, nested by shared prefix so a scan is a dispatch per character."""
     trie: dict = {}
     for word in words:
@@ -100,6 +100,7 @@ class Gazetteer:
         self.by_name: dict[str, list[Region]] = {}
         self.by_short: dict[str, list[Region]] = {}
         self.by_wildcard: dict[str, list[Region]] = {}
+        self._fuzzy_shapes: set[tuple[int, str, int, str]] = set()
         for region in sorted(regions, key=lambda r: not r.current):  # current rows first
             self.by_code.setdefault(region.code, region)
             if region.level == "city" and region.name == region.province:
@@ -110,18 +111,27 @@ class Gazetteer:
             if len(region.name) >= MIN_FUZZY_LEN:
                 for key in _wildcards(region.name):
                     self.by_wildcard.setdefault(key, []).append(region)
+                # A name one slip away keeps its length, its ending and its first or second character.
+                self._fuzzy_shapes.add((0, region.name[0], len(region.name), region.name[-1]))
+                self._fuzzy_shapes.add((1, region.name[1], len(region.name), region.name[-1]))
         self.max_len = max(map(len, self.by_name))
         self._full_codes = {name: tuple(r.code for r in found)
                             for name, found in self.by_name.items() if len(name) >= MIN_MENTION_LEN}
-        # The lengths of the full names by their last character, longest first: mentions() tries
-        # only those at each name ending, not every length up to max_len.
+        # The lengths of the full names by their last two characters, longest first: at each name
+        # ending mentions() tries only those, none at all after most characters (市场, 城区 are no names).
         lengths: dict[str, set[int]] = {}
         for name in self._full_codes:
-            lengths.setdefault(name[-1], set()).add(len(name))
-        self._full_lengths = {ch: sorted(found, reverse=True) for ch, found in lengths.items()}
+            lengths.setdefault(name[-2:], set()).add(len(name))
+        self._full_lengths = {ending: sorted(found, reverse=True) for ending, found in lengths.items()}
+        # The lengths of the names (full and short) by their first two characters, longest first:
+        # name_at() tries only those, and none at all where no name starts (most places).
+        starts: dict[str, set[int]] = {}
+        for name in (n for n in [*self.by_name, *self.by_short] if 2 <= len(n) <= self.max_len):
+            starts.setdefault(name[:2], set()).add(len(name))
+        self._name_lengths = {start: sorted(found, reverse=True) for start, found in starts.items()}
         self._short_codes = {short: codes for short, found in self.by_short.items()
                              if (codes := tuple(r.code for r in found if r.level != "county"))}
-        self._short_re = re.compile(f"(?:{_trie_pattern(sorted(self._short_codes))})(?![省市盟])")
+        self._short_re = re.compile(f"(?:{trie_pattern(sorted(self._short_codes))})(?![省市盟])")
 
     # -- the tree ---------------------------------------------------------------------------------
     def ancestors(self, region: Region) -> list[Region]:
@@ -138,19 +148,19 @@ class Gazetteer:
     # -- evidence from the text -------------------------------------------------------------------
     def mentions(self, text: str) -> Counter:
         """How often the text names each region (code -> count); a shared name counts for each."""
-        counts: Counter = Counter()
+        found: list[str] = []  # counted at the end, in one call
         for m in _NAME_END_RE.finditer(text, 0, MENTION_SCAN_CHARS):
             end = m.end()
-            for length in self._full_lengths.get(m.group(), ()):  # longest first
+            for length in self._full_lengths.get(text[end - 2:end], ()):  # longest first
                 if length > end:
                     continue
                 codes = self._full_codes.get(text[end - length:end])
                 if codes:
-                    counts.update(codes)
+                    found += codes
                     break
-        for m in self._short_re.finditer(text, 0, MENTION_SCAN_CHARS):
-            counts.update(self._short_codes[m.group()])
-        return counts
+        for name in self._short_re.findall(text, 0, MENTION_SCAN_CHARS):
+            found += self._short_codes[name]
+        return Counter(found)
 
     def _evidence(self, region: Region, context: Counter) -> tuple[int, int, int]:
         """Mentions of the region itself, of its city, of its province."""
@@ -206,10 +216,19 @@ class Gazetteer:
             pos = end
         return Match(found, pos, tuple(fixes)) if found else None
 
+    def may_start_name(self, text: str, pos: int = 0) -> bool:
+        """Whether a region's name may start at text[pos]: a test cheaper than resolve(), whose
+        match can have no mended slip where this is False (its first step finds no exact name)."""
+        return text[pos:pos + 2] in self._name_lengths
+
     def name_at(self, text: str, pos: int = 0, parent: Region | None = None) -> tuple[int, list[Region]]:
         """The longest region name starting at `pos` (below `parent`, if given): its end and the
         regions so named, several for a shared name; (pos, []) when none starts there."""
-        for end in range(min(len(text), pos + self.max_len), pos + 1, -1):
+        room = len(text) - pos
+        for length in self._name_lengths.get(text[pos:pos + 2], ()):  # longest first
+            if length > room:
+                continue
+            end = pos + length
             piece = text[pos:end]
             if piece not in self.by_name and piece not in self.by_short:
                 continue  # no name of that length starts here: nothing below can find one
@@ -238,10 +257,15 @@ class Gazetteer:
         return (region, end, None) if region else False
 
     def _fuzzy(self, text: str, pos: int, parent: Region | None, context: Counter):
-        for end in range(pos + MIN_FUZZY_LEN, min(len(text), pos + self.max_len) + 1):
+        # Only the name endings in reach, in order: most lengths end in no 省/市/区... at all.
+        for ending in _NAME_END_RE.finditer(text, pos + MIN_FUZZY_LEN - 1, min(len(text), pos + self.max_len)):
+            end = ending.end()
             piece = text[pos:end]
-            if piece[-1] not in NAME_ENDINGS or piece.endswith(ZONE_WORDS):
+            if piece.endswith(ZONE_WORDS):
                 continue
+            shapes, size, last = self._fuzzy_shapes, len(piece), piece[-1]
+            if (0, piece[0], size, last) not in shapes and (1, piece[1], size, last) not in shapes:
+                continue  # no name is one slip away from it: no candidates
             candidates = {r.code: r for key in _wildcards(piece) for r in self.by_wildcard.get(key, ())}
             found = [r for r in candidates.values() if parent is None or self.within(r, parent)]
             distance = {r.code: sum(abs(ord(a) - ord(b)) for a, b in zip(piece, r.name, strict=True))

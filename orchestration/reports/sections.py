@@ -55,8 +55,14 @@ LINE_STYLES = {
 SHI_STYLE = rf"(?:^|(?<=[。；;！？!?：:]))([{_CN}]{{1,3}})是(?=[^，,。；;、\s])"
 HEADING_MAX_LEN = 60  # a heading runs to its first full stop, at most this far
 
-_LINE_RES = {style: re.compile(pattern) for style, pattern in LINE_STYLES.items()}
+# All line styles in one pattern, tried in the dict's order: one call per line instead of one per style.
+# Each style's pattern has one group, so the group that took part (lastindex) tells the style.
+_LINE_STYLE_NAMES = tuple(LINE_STYLES)
+_LINE_RE = re.compile("|".join(f"(?:{pattern})" for pattern in LINE_STYLES.values()))
+assert _LINE_RE.groups == len(LINE_STYLES), "each line style has exactly one group: its number"
 _SHI_RE = re.compile(SHI_STYLE, re.MULTILINE)
+# What any 一是 holds; it starts with a character class, so a line without one is passed over at C speed.
+_SHI_HINT_RE = re.compile(rf"[{_CN}]是")
 _STARTS_NUMBERED_RE = re.compile("|".join([*LINE_STYLES.values(), rf"[{_CN}]{{1,3}}是"]))
 _HEADING_END_RE = re.compile(r"[。；;！？!?\n]")
 _CUE_RES = [(part, re.compile(cues)) for part, cues in OUTLINE_CUES]
@@ -145,16 +151,15 @@ def _headings(text: str, body_start: int, body_end: int, markdown: dict[int, int
     while line_start < body_end:
         line_end = text.find("\n", line_start, body_end)
         line_end = body_end if line_end < 0 else line_end
-        for style, pattern in _LINE_RES.items():
-            if m := pattern.match(text, line_start, line_end):
-                heading, heading_end = _heading_text(text, m.end(), line_end)
-                found.append(_Heading(line_start, style, _number_value(m.group(1)),
-                                      m.group(0).rstrip("、"), heading, heading_end))
-                break
+        if m := _LINE_RE.match(text, line_start, line_end):
+            heading, heading_end = _heading_text(text, m.end(), line_end)
+            style, number = _LINE_STYLE_NAMES[m.lastindex - 1], m.group(m.lastindex)
+            found.append(_Heading(line_start, style, _number_value(number), m.group(0).rstrip("、"), heading, heading_end))
         if line_start in markdown and not _STARTS_NUMBERED_RE.match(text, line_start, line_end):
             heading, heading_end = _heading_text(text, line_start, line_end)
             found.append(_Heading(line_start, "#" * markdown[line_start], 1, "", heading, heading_end))
-        for m in _SHI_RE.finditer(text, line_start, line_end):
+        shi = _SHI_RE.finditer(text, line_start, line_end) if _SHI_HINT_RE.search(text, line_start, line_end) else ()
+        for m in shi:
             heading, heading_end = _heading_text(text, m.end(), line_end)
             found.append(_Heading(m.start(), "shi", _number_value(m.group(1)), m.group(0), heading, heading_end))
         line_start = line_end + 1
@@ -221,11 +226,14 @@ def _outline_parts(text: str, headings: list[_Heading], parents: list[int | None
     for i, named in names.items():
         if len(named) == 2:
             _split_combined(text, headings, parents, i, named, own)
+    cues: list[str | None] | None = None  # what each level-2 and -3 heading names, read once for all parts
     for part in OUTLINE_PARTS:
         if part in own:
             continue
+        if cues is None:
+            cues = [outline_cue(h.heading) if levels[i] in (2, 3) else None for i, h in enumerate(headings)]
         for level in (2, 3):
-            i = next((i for i, h in enumerate(headings) if levels[i] == level and outline_cue(h.heading) == part
+            i = next((i for i in range(len(headings)) if levels[i] == level and cues[i] == part
                       and (not names[top[i]] or any(part in LOOK_DOWN_PARTS[n] for n in names[top[i]]))), None)
             if i is not None:
                 own[i] = part

@@ -36,33 +36,35 @@ def split_sentences(text: str, sections: list[Section]) -> list[Sentence]:
 
 def _spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    start = 0
+    start, size = 0, len(text)
     open_quotes: list[tuple[str, int]] = []  # (expected closer, where it opened)
-
-    def close(end: int) -> None:
-        a, b = start, end
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            spans.append((a, b))
-
     for m in _MARK_RE.finditer(text):
-        ch, at = m.group(), m.start()
+        ch = m.group()
         if ch in PAIRS:
-            open_quotes.append((PAIRS[ch], at))
+            open_quotes.append((PAIRS[ch], m.start()))
         elif ch in _CLOSERS:
             if open_quotes and open_quotes[-1][0] == ch:
                 open_quotes.pop()
-        elif ch == "\n" or not open_quotes or at - open_quotes[-1][1] > MAX_QUOTE_LEN:
-            end = at + 1
-            while ch != "\n" and end < len(text) and text[end] in TRAILING_CLOSERS:
-                end += 1
-            close(end)
-            start, open_quotes = end, []
-    close(len(text))
+        elif ch == "\n" or not open_quotes or m.start() - open_quotes[-1][1] > MAX_QUOTE_LEN:
+            end = m.end()
+            if ch != "\n":
+                while end < size and text[end] in TRAILING_CLOSERS:
+                    end += 1
+            _close(text, start, end, spans)
+            start = end
+            open_quotes.clear()
+    _close(text, start, size, spans)
     return spans
+
+
+def _close(text: str, a: int, b: int, spans: list[tuple[int, int]]) -> None:
+    """Add text[a:b] without the whitespace at its ends, unless nothing is left."""
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if a < b:
+        spans.append((a, b))
 
 
 def _innermost_sections(starts: list[int], sections: list[Section]) -> list[int | None]:
