@@ -101,7 +101,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -491,23 +490,12 @@ def _before(p: Pattern, text: str, spans: dict[str, tuple[int, int]], start: int
     return None
 
 
-def holding(
-    found: list[Pattern], text: str, spans: dict[str, tuple[int, int]], n: Number,
-    brackets: list[tuple[int, int]] = (),
-) -> Iterator[Match]:
-    """The patterns of `found` (by priority: see candidates()) that hold for the number `n`, in order;
-    `spans` gives the zone, item, clause and sentence around it as (start, end)."""
-    for p in found:
-        hit = _holds(p, text, spans, n, brackets)
-        if hit is not None:
-            yield hit
-
-
 def match(
     found: list[Pattern], text: str, spans: dict[str, tuple[int, int]], n: Number,
     brackets: list[tuple[int, int]] = (),
 ) -> Match | None:
-    """The first pattern of `found` that holds for the number `n` (see holding)."""
+    """The first pattern of `found` (by priority: see candidates()) that holds for the number `n`;
+    `spans` gives the zone, item, clause and sentence around it as (start, end)."""
     for p in found:
         if p.plain:
             return Match(p, {}, None)

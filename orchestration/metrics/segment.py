@@ -46,8 +46,8 @@ class Segmenter:
     def _cut_block(self, s: str) -> list[str]:
         freq, logp, logtotal = self.freq, self._logp, self.logtotal
         n = len(s)
-        # route[k]: (best log-probability of s[k:], end of the first word), as jieba's calc, built
-        # from the end; each position's word ends (jieba's DAG) are probed when it is reached.
+        # score[k], end[k]: the best log-probability of s[k:] and where its first word ends (jieba's
+        # route), built from the end; the words starting at k (jieba's DAG) are probed on reaching k.
         score = [0.0] * (n + 1)
         end = [0] * (n + 1)
         for k in range(n - 1, -1, -1):
