@@ -37,23 +37,22 @@ without metadata names); tables add `table_row`, `table_header` and `table_capti
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from orchestration.metrics import clauses as cl
 from orchestration.metrics import patterns as pt
-from orchestration.metrics.cues import OTHER, Bounds, Cue, indexes
+from orchestration.metrics.cues import OTHER, Cue, indexes
 from orchestration.metrics.grammar import rx
 from orchestration.metrics.numbers import Quantity
 from orchestration.metrics.scope import Event, ScopeReader
-from orchestration.metrics.vocabulary import Vocabulary, segmenter
+from orchestration.metrics.tokens import Tokens, forget_cuts  # noqa: F401 (benchmarks empty the cache)
+from orchestration.metrics.vocabulary import Vocabulary
 from orchestration.metrics.years import YearReader, baseline_where, older_baseline
 
 # A year, or a deadline, between a target word and what it governs: 力争到2025年底,…
 _TARGET_YEAR = rx("target_year")
 _YEAR_WORD = rx("year_word")
-_NUMBERISH = re.compile(r"[\d.,%]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Where the noun a number counts ends: 22项事项下放至镇街 counts 事项, not 镇街.
 _NOUN_END = rx("noun_end")
@@ -149,28 +148,6 @@ def _fits(unit: str, generic: bool, measure_unit: str, kind: str) -> bool:
     return generic and measure_unit in _GENERIC_FITS.get(unit, ())
 
 
-# jieba's segmentation of a stretch of text, by the text: the tokenizer's dictionary is fixed once
-# loaded, so a stretch seen before (boilerplate, a report read again) is cut once. Bounded: cleared
-# when full, so a large batch does not grow it without end.
-_CUTS: dict[str, tuple[str, ...]] = {}
-_CUTS_MAX = 20_000  # short stretches between numbers: a few MB per worker
-
-
-def forget_cuts() -> None:
-    """Empty the segmentation cache: a benchmark that reads the same texts again calls it, so that
-    it measures text never seen before."""
-    _CUTS.clear()
-
-
-def _cut(segment: str) -> tuple[str, ...]:
-    tokens = _CUTS.get(segment)
-    if tokens is None:
-        if len(_CUTS) >= _CUTS_MAX:
-            _CUTS.clear()
-        tokens = _CUTS[segment] = tuple(segmenter().cut(segment))
-    return tokens
-
-
 class _Sentence:
     def __init__(self, text: str, span: tuple[int, int], quantities, vocab: Vocabulary, ctx: Context):
         self.text, (self.s, self.e) = text, span
@@ -179,52 +156,43 @@ class _Sentence:
         # Numbers in the plan part are goals, for the year the plan is about.
         self.plan = next(((year,) for a, b, year in ctx.plan if a <= self.s < b), None)
         self.years = YearReader(text, self.s, self.e, self.in_title)
-        marks = cl.brackets(text, self.s, self.e)
-        self.marks = marks
-        self.titles = [(a, b) for a, b, k in marks if k == "《"]
-        self.quoted = [(a, b) for a, b, k in marks if k != "("]
-        self.parens = [(a, b) for a, b, k in marks if k == "("]
         self._domains: list[Cue] | None = None
+
+    # (Read on first use: most sentences hold no number, and for them little asks.)
+    @cached_property
+    def marks(self) -> list[tuple[int, int, str]]:
+        return cl.brackets(self.text, self.s, self.e)
+
+    @cached_property
+    def titles(self) -> list[tuple[int, int]]:
+        return [(a, b) for a, b, k in self.marks if k == "《"]
+
+    @cached_property
+    def quoted(self) -> list[tuple[int, int]]:
+        return [(a, b) for a, b, k in self.marks if k != "("]
+
+    @cached_property
+    def parens(self) -> list[tuple[int, int]]:
+        return [(a, b) for a, b, k in self.marks if k == "("]
 
     @cached_property
     def clause_spans(self) -> list[tuple[int, int]]:
         return cl.clauses(self.text, self.s, self.e, self.marks)
 
     def in_title(self, pos: int) -> bool:
-        return any(a <= pos < b for a, b in self.titles)
+        return bool(self.titles) and any(a <= pos < b for a, b in self.titles)
 
     def in_quote(self, pos: int) -> bool:
-        return any(a <= pos < b for a, b in self.quoted)
+        return bool(self.quoted) and any(a <= pos < b for a, b in self.quoted)
 
     # -- tokens -----------------------------------------------------------------------------------
 
     def tokenise(self, spans: list[tuple[int, int]]) -> None:
-        """Token boundaries of the given clauses; numbers are cut out first, so jieba never splits
-        23.4% or 23,876. jieba is the slow step: only clauses that hold a number are segmented."""
-        bounds, ends = Bounds(), set()
-        for s, e in spans:
-            bounds.ranges.append((s, e))
-            bounds.points.update((s, e))
-            pos = s
-            for m in [*_NUMBERISH.finditer(self.text, s, e), None]:
-                a, b = (m.start(), m.end()) if m else (e, e)
-                i = pos
-                for token in _cut(self.text[pos:a]):
-                    # Inside a vocabulary token cues may overlap (人民调解|调解组织); inside any other
-                    # word a cue is an accident (调处 in 协调处理, 结案 in 终结案件).
-                    if token in self.ix.vocab_words:
-                        bounds.points.update(range(i + 1, i + len(token)))
-                    i += len(token)
-                    ends.add(i)
-                ends.update((a, b))
-                pos = b
-        bounds.points |= ends
-        self.bounds = bounds
-        self.token_ends = sorted(ends)
+        """Token boundaries of the given clauses (jieba cuts them as cues are asked about them)."""
+        self.bounds = Tokens(self.text, spans, self.ix.vocab_words)
 
     def last_token(self, start: int, end: int) -> str:
-        k = bisect_left(self.token_ends, end) - 1
-        return self.text[max(start, self.token_ends[k]) if k >= 0 else start:end]
+        return self.bounds.last(start, end)
 
     def cues(self, role: str, start: int, end: int) -> list[Cue]:
         return self.ix.role(role).find(self.text, start, end, self.bounds, self.in_title)
