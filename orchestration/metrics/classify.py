@@ -322,7 +322,7 @@ class _Sentence:
                     spans = {"zone": (w.zone[0], b), "item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
                     number = pt.Number(w.q.start, w.q.end if w.q.word else w.q.num_end, None, w.q.unit,
                                        value=w.q.value, approx=w.q.approx, negation=not w.q.word)
-                if pt.match([row], self.text, spans, number, self.parens) is None:
+                if row.matches(self.text, spans, number, self.parens) is None:
                     continue
             found = self._domain_of(w, row.assigns["domain"], a, b)
             if found:
@@ -469,8 +469,8 @@ class _Sentence:
         ctx = self.ctx
         later = bool(w.year and ctx.year_known and ctx.report_year and w.year > ctx.report_year)
         key = (tier, w.domain, w.q.unit, not w.q.word, w.kind, later)
-        rows, reads_text, reads_leads = pt.plan(*key)
-        if not rows:
+        matcher, reads_text, reads_leads = pt.plan(*key)
+        if matcher is None:
             return None
         a, b = self.clause_spans[w.clause]
         spans = {"zone": (w.zone[0], b), "item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)
@@ -502,7 +502,7 @@ class _Sentence:
             later=later, own=own,
             domain_source=w.domain_source, previous_rule=done[-1].rule if done else None, leads=leads, **extra,
         )
-        hit = pt.match(rows, self.text, spans, number, self.parens)
+        hit = matcher(self.text, spans, number, self.parens)
         if hit is None or tier in ("amend", "kind"):
             return hit
         if hit.pattern.assigns["measure"] == "@cue" and hit.cue() not in self.vocab.measure_cues.get(w.domain, {}):

@@ -101,6 +101,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -156,8 +157,10 @@ class Pattern:
     pending: bool | None = None
     paired: str | None = None
     tier: str = "early"  # domain, kind, early, cue, late or amend: when the cascade asks the row
-    checks: object = field(default=None, compare=False, repr=False)  # _checks(self), set by load_patterns
     plain: bool = False  # no condition and no regex: it holds for every number it is a candidate for
+    # matches(text, spans, n, brackets) -> Match | None: the row alone as a matcher (_matcher), set by
+    # load_patterns
+    matches: Callable | None = field(default=None, compare=False, repr=False)
     description: str = ""
     examples: list[dict] = field(default_factory=list, compare=False)
     counterexamples: list[str] = field(default_factory=list, compare=False)
@@ -386,8 +389,8 @@ def load_patterns(path: Path, vocab: Vocabulary) -> list[Pattern]:
                 counterexamples=row.get("counterexamples") or [],
             )
         )
-    patterns = [replace(p, checks=_checks(p)) for p in patterns]
-    patterns = [replace(p, plain=not (p.checks or p.before or p.after or p.sentence or p.distinct)) for p in patterns]
+    patterns = [replace(p, plain=not (_conditions(p) or p.before or p.after or p.sentence or p.distinct)) for p in patterns]
+    patterns = [replace(p, matches=_matcher([p])) for p in patterns]
     return sorted(patterns, key=lambda p: -p.priority)
 
 
@@ -402,18 +405,20 @@ def candidates(tier: str, domain: str | None, unit: str, negation: bool, kind: s
     """The patterns of one tier (domain, kind, early, cue, late, amend), by priority, that may hold for a number
     of this domain (None: none yet), unit and kind, of a year after the report's or not, stated by a
     number or by a negation (which only rows for one read, but for the domain rows, which read every
-    number). These conditions sort the rows once; _checks tests the others per number."""
+    number). These conditions sort the rows once; the matcher tests the others per number."""
     return [p for p in patterns() if p.tier == tier and (p.negation == negation or tier == "domain")
             and (not p.domains or (domain or NO_DOMAIN) in p.domains) and (not p.units or unit in p.units)
             and (not p.kinds or kind in p.kinds) and (p.later is None or p.later == later)]
 
 
 @cache
-def plan(*key) -> tuple[list[Pattern], bool, bool]:
-    """The candidates (same arguments), whether any has a regex (only those read the spans) and
-    whether any asks about the first number of a clause or sentence: one lookup per number and tier."""
+def plan(*key) -> tuple[Callable | None, bool, bool]:
+    """The candidates (same arguments) as one matcher (see _matcher; None: there are none), whether
+    any has a regex (only those read the spans) and whether any asks about the first number of a
+    clause or sentence: one lookup per number and tier."""
     rows = candidates(*key)
-    return rows, any(p.before or p.after or p.sentence for p in rows), any(p.lead is not None for p in rows)
+    return (_matcher(rows) if rows else None, any(p.before or p.after or p.sentence for p in rows),
+            any(p.lead is not None for p in rows))
 
 
 @cache
@@ -441,33 +446,65 @@ def _lead_holds(cond: dict, n: Number) -> bool:
     return not cond.get("same_domain") or lead.domain == n.domain
 
 
-def _checks(p: Pattern):
-    """The row's conditions on what is known of a number, as one test (None: it sets none), made of
-    only those it sets: the many rows with a condition or two cost one call per number."""
-    conds = []  # (domains, units and negation sort the rows beforehand: candidates)
+def _conditions(p: Pattern, row: str = "p") -> list[str]:
+    """The row's conditions on what is known of a number (`n`), as Python expressions over the row
+    (named `row`), only those it sets: domains, units and negation sort the rows beforehand
+    (candidates)."""
+    conds = []
     if p.follows:
-        conds.append("n.previous_rule in p.follows")
+        conds.append(f"n.previous_rule in {row}.follows")
     if p.bare:
         conds.append("n.bare")
     if p.domain_from:
-        conds.append("n.domain_source in p.domain_from")
+        conds.append(f"n.domain_source in {row}.domain_from")
     if p.above is not None:
-        conds.append("n.value > p.above")
+        conds.append(f"n.value > {row}.above")
     if p.lead is not None:
-        conds.append("_lead_holds(p.lead, n)")
+        conds.append(f"_lead_holds({row}.lead, n)")
     if p.preceding is not None:
-        conds.append("_preceding_holds(p.preceding, n.preceding)")
+        conds.append(f"_preceding_holds({row}.preceding, n.preceding)")
     if p.pending is not None:
-        conds.append("p.pending == (n.pending is not None)")
+        conds.append(f"{row}.pending == (n.pending is not None)")
     if p.own is not None:
-        conds.append("n.own is not None and all(getattr(n.own, k) == v for k, v in p.own.items())")
+        conds.append(f"n.own is not None and all(getattr(n.own, k) == v for k, v in {row}.own.items())")
     for flag in ("approx", "older", "governed", "plan", "stated_past", "compares", "baseline", "own_noun", "paired"):
         if getattr(p, flag) is not None:
-            conds.append(f"n.{flag} == p.{flag}")
-    if not conds:
-        return None
-    env = {"p": p, "_lead_holds": _lead_holds, "_preceding_holds": _preceding_holds}
-    return eval(f"lambda n: {' and '.join(f'({c})' for c in conds)}", env)  # noqa: S307 (our own text)
+            conds.append(f"n.{flag} == {row}.{flag}")
+    return conds
+
+
+def _matcher(rows: list[Pattern]) -> Callable:
+    """The first of `rows` (by priority: see candidates()) that holds for a number, as one function
+    generated from the rows: matcher(text, spans, n, brackets) -> Match | None, where `spans` gives the
+    zone, item, clause and sentence around the number as (start, end), `n` is what is known of it
+    (Number) and `brackets` the sentence's (words in brackets only explain). A row's conditions on
+    `n` are tested first, inline, then its regexes; the common `before` (one span, not anchored) is
+    searched in place, the rest in _before and _finish. (The early tier tries some twenty rows per
+    number, and a call per row and per condition was most of its cost.)"""
+    env = {"Match": Match, "_before": _before, "_finish": _finish, "_lead_holds": _lead_holds,
+           "_preceding_holds": _preceding_holds}
+    code = ["def matcher(text, spans, n, brackets):"]
+    for i, p in enumerate(rows):
+        env[f"p{i}"], env[f"b{i}"] = p, p.before
+        if p.plain:
+            code.append(f"    return Match(p{i}, {{}}, None)")  # the rows after it are never asked
+            break
+        conds = _conditions(p, f"p{i}")
+        pad = "        " if conds else "    "
+        if conds:
+            code.append(f"    if {' and '.join(f'({c})' for c in conds)}:")
+        if p.before is None:
+            code.append(f"{pad}m = None")
+        elif len(p.within) == 1 and not p.anchored:
+            code.append(f"{pad}m = b{i}.search(text, spans[{p.within[0]!r}][0], n.start)")
+        else:
+            code.append(f"{pad}m = _before(p{i}, text, spans, n.start)")
+        code.append(f"{pad}hit = _finish(p{i}, m, text, spans, n, brackets)" + (" if m is not None else None" if p.before else ""))
+        code.append(f"{pad}if hit is not None:")
+        code.append(f"{pad}    return hit")
+    code.append("    return None")
+    exec("\n".join(code), env)  # noqa: S102 (our own text, from the loaded rows)
+    return env["matcher"]
 
 
 def _preceding_holds(cond: dict, prev: Preceding | None) -> bool:
@@ -490,33 +527,14 @@ def _before(p: Pattern, text: str, spans: dict[str, tuple[int, int]], start: int
     return None
 
 
-def match(
-    found: list[Pattern], text: str, spans: dict[str, tuple[int, int]], n: Number,
-    brackets: list[tuple[int, int]] = (),
+def _finish(
+    p: Pattern, m: re.Match | None, text: str, spans: dict[str, tuple[int, int]], n: Number,
+    brackets: list[tuple[int, int]],
 ) -> Match | None:
-    """The first pattern of `found` (by priority: see candidates()) that holds for the number `n`;
-    `spans` gives the zone, item, clause and sentence around it as (start, end)."""
-    for p in found:
-        if p.plain:
-            return Match(p, {}, None)
-        hit = _holds(p, text, spans, n, brackets)
-        if hit is not None:
-            return hit
-    return None
-
-
-def _holds(
-    p: Pattern, text: str, spans: dict[str, tuple[int, int]], n: Number, brackets: list[tuple[int, int]],
-) -> Match | None:
-    # The conditions on what is known of the number first, before any regex is tried.
-    if p.checks is not None and not p.checks(n):
-        return None
+    """The rest of a row, once its conditions hold and its `before` matched (`m`, if it has one)."""
     groups: dict[str, str] = {}
     after_end = None
-    if p.before is not None:
-        m = _before(p, text, spans, n.start)
-        if m is None:
-            return None
+    if m is not None:
         if p.distinct:
             cues = vocabulary().domain_cues
             named = [cues.get(m.group(g)) for g in p.distinct]
