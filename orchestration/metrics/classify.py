@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from orchestration.metrics import clauses as cl
 from orchestration.metrics import patterns as pt
@@ -113,6 +112,7 @@ class _Work:
     clause: int
     item: int
     zone: tuple[int, int]  # its own text: list item start (or the previous number) up to the number
+    spans: dict[str, tuple[int, int]]  # zone, item, clause and sentence, each up to its clause's end (patterns)
     domain: str | None = None
     measure: str | None = None
     unit: str | None = None
@@ -148,6 +148,20 @@ def _fits(unit: str, generic: bool, measure_unit: str, kind: str) -> bool:
     return generic and measure_unit in _GENERIC_FITS.get(unit, ())
 
 
+class _once:  # noqa: N801 (used as a decorator, as functools.cached_property)
+    """functools.cached_property without its lock (Python 3.11 takes one at every first read, and a
+    sentence reads five such values)."""
+
+    def __init__(self, read):
+        self.read, self.name = read, read.__name__
+
+    def __get__(self, sentence, owner=None):
+        if sentence is None:
+            return self
+        value = sentence.__dict__[self.name] = self.read(sentence)  # later reads find it there
+        return value
+
+
 class _Sentence:
     def __init__(self, text: str, span: tuple[int, int], quantities, vocab: Vocabulary, ctx: Context):
         self.text, (self.s, self.e) = text, span
@@ -159,23 +173,23 @@ class _Sentence:
         self._domains: list[Cue] | None = None
 
     # (Read on first use: most sentences hold no number, and for them little asks.)
-    @cached_property
+    @_once
     def marks(self) -> list[tuple[int, int, str]]:
         return cl.brackets(self.text, self.s, self.e)
 
-    @cached_property
+    @_once
     def titles(self) -> list[tuple[int, int]]:
         return [(a, b) for a, b, k in self.marks if k == "《"]
 
-    @cached_property
+    @_once
     def quoted(self) -> list[tuple[int, int]]:
         return [(a, b) for a, b, k in self.marks if k != "("]
 
-    @cached_property
+    @_once
     def parens(self) -> list[tuple[int, int]]:
         return [(a, b) for a, b, k in self.marks if k == "("]
 
-    @cached_property
+    @_once
     def clause_spans(self) -> list[tuple[int, int]]:
         return cl.clauses(self.text, self.s, self.e, self.marks)
 
@@ -306,7 +320,8 @@ class _Sentence:
             for ii, (s, e) in enumerate(spans):
                 prev_end = s
                 for q in (q for q in inside if s <= q.start < e):
-                    works.append(_Work(q, ci, ii, (prev_end, q.start), item_start=s))
+                    spans = {"zone": (prev_end, b), "item": (s, b), "clause": (a, b), "sentence": (self.s, self.e)}
+                    works.append(_Work(q, ci, ii, (prev_end, q.start), spans, item_start=s))
                     prev_end = q.end
         return works
 
@@ -319,10 +334,9 @@ class _Sentence:
         for row in pt.candidates("domain", None, w.q.unit, not w.q.word):
             if not row.plain:  # a row with conditions: read the number once, for those only
                 if number is None:
-                    spans = {"zone": (w.zone[0], b), "item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)}
                     number = pt.Number(w.q.start, w.q.end if w.q.word else w.q.num_end, None, w.q.unit,
                                        value=w.q.value, approx=w.q.approx, negation=not w.q.word)
-                if row.matches(self.text, spans, number, self.parens) is None:
+                if row.matches(self.text, w.spans, number, self.parens) is None:
                     continue
             found = self._domain_of(w, row.assigns["domain"], a, b)
             if found:
@@ -469,12 +483,9 @@ class _Sentence:
         ctx = self.ctx
         later = bool(w.year and ctx.year_known and ctx.report_year and w.year > ctx.report_year)
         key = (tier, w.domain, w.q.unit, not w.q.word, w.kind, later)
-        matcher, reads_text, reads_leads = pt.plan(*key)
+        matcher, reads_leads = pt.plan(*key)
         if matcher is None:
             return None
-        a, b = self.clause_spans[w.clause]
-        spans = {"zone": (w.zone[0], b), "item": (w.item_start, b), "clause": (a, b), "sentence": (self.s, self.e)
-                 } if reads_text else {}  # (the cue and late rows read no text: spared per number)
         leads = {}
         if reads_leads:
             for within, first in (("clause", next(d for d in self._works if d.clause == w.clause)), ("sentence", self._works[0])):
@@ -493,7 +504,7 @@ class _Sentence:
         if tier == "kind":  # what makes a number a goal
             stated = self.years.stated(self.clause_spans, w.clause, w.q.start) if self.plan else None
             extra = dict(
-                governed=any(self._governs(t, w) for t in self.cues("target", a, w.zone[1])),
+                governed=any(self._governs(t, w) for t in self.cues("target", w.spans["clause"][0], w.zone[1])),
                 plan=bool(self.plan), stated_past=bool(stated and ctx.report_year and stated <= ctx.report_year),
             )
         number = pt.Number(  # a negation ends at its word: what it negates follows (未有|败诉案件)
@@ -502,7 +513,7 @@ class _Sentence:
             later=later, own=own,
             domain_source=w.domain_source, previous_rule=done[-1].rule if done else None, leads=leads, **extra,
         )
-        hit = matcher(self.text, spans, number, self.parens)
+        hit = matcher(self.text, w.spans, number, self.parens)
         if hit is None or tier in ("amend", "kind"):
             return hit
         if hit.pattern.assigns["measure"] == "@cue" and hit.cue() not in self.vocab.measure_cues.get(w.domain, {}):

@@ -412,13 +412,18 @@ def candidates(tier: str, domain: str | None, unit: str, negation: bool, kind: s
 
 
 @cache
-def plan(*key) -> tuple[Callable | None, bool, bool]:
-    """The candidates (same arguments) as one matcher (see _matcher; None: there are none), whether
-    any has a regex (only those read the spans) and whether any asks about the first number of a
-    clause or sentence: one lookup per number and tier."""
+def plan(*key) -> tuple[Callable | None, bool]:
+    """The candidates (same arguments) as one matcher (see _matcher; None: there are none), and
+    whether any asks about the first number of a clause or sentence: one lookup per number and tier."""
     rows = candidates(*key)
-    return (_matcher(rows) if rows else None, any(p.before or p.after or p.sentence for p in rows),
-            any(p.lead is not None for p in rows))
+    return _shared_matcher(tuple(p.id for p in rows)) if rows else None, any(p.lead is not None for p in rows)
+
+
+@cache
+def _shared_matcher(ids: tuple[str, ...]) -> Callable:
+    """One matcher per list of rows: many keys of plan() share theirs."""
+    by_id = {p.id: p for p in patterns()}
+    return _matcher([by_id[i] for i in ids])
 
 
 @cache
