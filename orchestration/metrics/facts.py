@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass, replace
 
 from orchestration import settings
@@ -68,6 +68,24 @@ def _plan(report: ParsedReport) -> list[tuple[int, int, int | None]]:
     return spans
 
 
+class _SectionAt:
+    """report.section_at, asked again only when an offset leaves the stretch between two section
+    boundaries the last answer held for (every sentence and fact asks, and it scans every section)."""
+
+    def __init__(self, report: ParsedReport):
+        self.report = report
+        self.points = sorted({s.start for s in report.sections} | {s.end for s in report.sections})
+        self.stretch, self.section = (0, -1), None
+
+    def __call__(self, offset: int):
+        lo, hi = self.stretch
+        if not lo <= offset < hi:
+            k = bisect_right(self.points, offset)
+            self.stretch = (self.points[k - 1] if k else 0, self.points[k] if k < len(self.points) else len(self.report.text) + 1)
+            self.section = self.report.section_at(offset)
+        return self.section
+
+
 def extract_facts(report: ParsedReport) -> list[Fact]:
     """Every numeric fact in the report's prose, in text order.
 
@@ -82,6 +100,7 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
         first = _COVERED_YEAR.search(text)
         year, year_source = (int(first[1]), "covered_year") if first else (None, None)
     ctx = Context(report_year=year, scope=scope, plan=_plan(report), year_known=report.report_year is not None)
+    section_at = _SectionAt(report)
 
     # Table cells are read by the table reader; the prose engine reads what is outside them.
     tables = find_tables(text)
@@ -101,7 +120,7 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
             ctx.paragraph, ctx.subject, ctx.subject_domain, ctx.paragraph_year = paragraph, None, None, None
             ctx.last_measures, ctx.paragraph_domain = {}, None
             totals: dict[tuple, tuple[float, int]] = {}
-        section = report.section_at(start)
+        section = section_at(start)
         if (section.section_id if section else None) != grand_section:
             grand, grand_section = {}, section.section_id if section else None
         inside = quantities[bisect_left(starts, start):bisect_left(starts, end)]
@@ -133,7 +152,7 @@ def extract_facts(report: ParsedReport) -> list[Fact]:
                 continue
             seen.setdefault(key, start)
             qs, qe = f.quote
-            section = report.section_at(qs)
+            section = section_at(qs)
             facts.append(
                 Fact(
                     report_id=report.report_id, file=report.file, domain=f.domain, measure=f.measure,
