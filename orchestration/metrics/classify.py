@@ -523,8 +523,8 @@ class _Sentence:
                 compares=w.kind == "change" or w.baseline, baseline=w.baseline, pending=self._pending(w, done),
                 preceding=prev and pt.Preceding(
                     prev.measure, prev.clause == w.clause and prev.item == w.item, prev.q.word == w.q.word,
-                    self._parallel(prev, w)),
-                own_noun=(w.kind == "change" or w.baseline) and self._names_another(w),
+                    lambda: self._parallel(prev, w)),
+                own_noun=(w.kind == "change" or w.baseline) and (lambda: self._names_another(w)),
             )
         if tier == "kind":  # what makes a number a goal
             stated = self.years.stated(self.clause_spans, w.clause, w.q.start) if self.plan else None

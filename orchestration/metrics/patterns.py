@@ -182,7 +182,7 @@ class Preceding:
     measure: str
     same_item: bool
     same_word: bool
-    continues: bool
+    continues: bool | Callable[[], bool]  # (a test, made only if a row asks: it cuts the text)
 
 
 @dataclass(frozen=True)
@@ -217,7 +217,7 @@ class Number:
     compares: bool = False
     baseline: bool = False
     preceding: Preceding | None = None
-    own_noun: bool = False
+    own_noun: bool | Callable[[], bool] = False  # (a test, made only if a row asks)
     pending: str | None = None  # the measure the clauses before named
     domain_source: str | None = None
     paired: str | None = None  # "count" or "measure": what the list paired by 分别 gives it
@@ -472,9 +472,11 @@ def _conditions(p: Pattern, row: str = "p") -> list[str]:
         conds.append(f"{row}.pending == (n.pending is not None)")
     if p.own is not None:
         conds.append(f"n.own is not None and all(getattr(n.own, k) == v for k, v in {row}.own.items())")
-    for flag in ("approx", "older", "governed", "plan", "stated_past", "compares", "baseline", "own_noun", "paired"):
+    for flag in ("approx", "older", "governed", "plan", "stated_past", "compares", "baseline", "paired"):
         if getattr(p, flag) is not None:
             conds.append(f"n.{flag} == {row}.{flag}")
+    if p.own_noun is not None:
+        conds.append(f"_now(n.own_noun) == {row}.own_noun")
     return conds
 
 
@@ -487,7 +489,7 @@ def _matcher(rows: list[Pattern]) -> Callable:
     searched in place, the rest in _before and _finish. (The early tier tries some twenty rows per
     number, and a call per row and per condition was most of its cost.)"""
     env = {"Match": Match, "_before": _before, "_finish": _finish, "_lead_holds": _lead_holds,
-           "_preceding_holds": _preceding_holds}
+           "_preceding_holds": _preceding_holds, "_now": _now}
     code = ["def matcher(text, spans, n, brackets):"]
     for i, p in enumerate(rows):
         env[f"p{i}"], env[f"b{i}"] = p, p.before
@@ -512,12 +514,17 @@ def _matcher(rows: list[Pattern]) -> Callable:
     return env["matcher"]
 
 
+def _now(value):
+    """A value given as a test to make only when asked (Number.own_noun, Preceding.continues)."""
+    return value() if callable(value) else value
+
+
 def _preceding_holds(cond: dict, prev: Preceding | None) -> bool:
     return prev is not None and not (
         (cond.get("named") and prev.measure == "other")
         or (cond.get("same_item") and not prev.same_item)
         or (cond.get("same_word") and not prev.same_word)
-        or (cond.get("continues") and not prev.continues)
+        or (cond.get("continues") and not _now(prev.continues))
     )
 
 
