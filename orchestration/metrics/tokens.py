@@ -62,12 +62,15 @@ class Tokens:
                 pos = b
         self.points |= self.ends
         self._starts = [a for a, _ in self._stretches]
+        self._stops = [b for _, b in self._stretches]
 
     def __contains__(self, pos: int) -> bool:
         if pos in self.points:
             return True
         k = bisect_right(self._starts, pos) - 1
-        if k >= 0 and self._stretches[k] is not None and pos < self._stretches[k][1]:
+        if k >= 0 and pos < self._stops[k]:  # inside a stretch: a boundary only where jieba cuts it
+            if self._stretches[k] is None:
+                return False
             self._segment(k)
             return pos in self.points
         return not any(a < pos < b for a, b in self.ranges)
@@ -86,7 +89,7 @@ class Tokens:
     def last(self, start: int, end: int) -> str:
         """The last token of text[start:end] (all of it when no boundary falls inside)."""
         k = bisect_left(self._starts, end) - 1  # the stretch that `end` may cut into (or close)
-        if k >= 0 and self._stretches[k] is not None and end <= self._stretches[k][1]:
+        if k >= 0 and self._stretches[k] is not None and end <= self._stops[k]:
             self._segment(k)  # (the stretches before it end on boundaries known without jieba)
         before = max((x for x in self.ends if x < end), default=start)
         return self.text[max(start, before):end]
