@@ -89,7 +89,7 @@ SOURCES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # (not frozen: one is made per number, and a frozen one sets each field by a call)
 class Found:
     quantity: Quantity
     domain: str
@@ -105,7 +105,7 @@ class Found:
     year_source: str | None = None  # one of SOURCES; None when the year is unknown
 
 
-@dataclass
+@dataclass(slots=True)
 class _Work:
     """One quantity while its sentence is being read."""
 
