@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from orchestration.metrics import numbers
 from orchestration.metrics.numbers import find_quantities, normalise
 from orchestration.metrics.vocabulary import vocabulary
 
@@ -90,3 +91,10 @@ def test_normalise_keeps_offsets():
     norm = normalise(text)
     assert len(norm) == len(text)
     assert norm == "受理23,876件,纠错率4.5%(全年):AB "
+
+
+def test_normalise_maps_every_fullwidth_character():
+    # normalise replaces only the characters it finds; all of the table, repeated, must still go.
+    table = numbers._FULLWIDTH
+    text = "".join(chr(c) for c in table) * 2 + "受理"
+    assert normalise(text) == text.translate(table)
