@@ -29,7 +29,10 @@ _FULLWIDTH = str.maketrans(
 _FULLWIDTH_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _FULLWIDTH) + "]")
 
 _CN_DIGITS = NUMBERS["cn_digits"]
-_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
+# Atomic: nothing that may follow a number (a measure word, an approx word, a range mark, 万) starts
+# with a digit, a comma or a point, so giving digits back never makes a match; without it a digit
+# run that is no quantity (2019年) is retried at every shorter length.
+_ARABIC = r"(?>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?)"
 _MULTIPLIERS = {k: float(v) for k, v in NUMBERS["multipliers"].items()}
 _MULT = "".join(_MULTIPLIERS)
 _PERCENT_WORD = NUMBERS["percent_word"]  # 百分之
