@@ -68,9 +68,9 @@ class Quantity(NamedTuple):
 
 
 @cache
-def _grammar(vocab: Vocabulary) -> tuple[re.Pattern, tuple[str, ...]]:
+def _grammar(vocab: Vocabulary) -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
     """The quantity pattern (a number needs a measure word after it, or 百分之 before it) and the
-    approx words that may precede a number."""
+    approx words that may precede a number, by their last character, longest first."""
     num = rf"(?:{_ARABIC}|[{_CN_DIGITS}]+)"
     # (A lookahead for the characters a quantity can start with first: re then skips other
     # positions at C speed instead of trying every alternative at each.)
@@ -82,7 +82,10 @@ def _grammar(vocab: Vocabulary) -> tuple[re.Pattern, tuple[str, ...]]:
         rf"[ \t]*(?P<unit>{alternation(vocab.units)})(?!{alternation(vocab.words('not_counted'))})"
         rf"(?P<after>[ \t]*(?:{alternation(vocab.words('approx_after'))}))?)"
     )  # not_counted: 3个工作日, 2个月 are durations
-    return pattern, tuple(sorted(vocab.words("approx_before"), key=len, reverse=True))
+    approx_before: dict[str, tuple[str, ...]] = {}
+    for w in sorted(vocab.words("approx_before"), key=len, reverse=True):
+        approx_before[w[-1]] = (*approx_before.get(w[-1], ()), w)
+    return pattern, approx_before
 
 
 def _number(text: str, percent: bool) -> float | None:
@@ -104,34 +107,36 @@ def find_quantities(text: str, vocab: Vocabulary) -> list[Quantity]:
     classifiers = vocab.words("classifier")
     found = []
     for m in pattern.finditer(text):
-        pct = m["pnum"] is not None
-        group = "pnum" if pct else "num"
-        digits, word = m[group], m["unit"]
-        if m.start(group) > 0 and text[m.start(group) - 1] in _GLUED_BEFORE:
+        pnum, num, inner0, mult, num2, inner, word, after = m.group(
+            "pnum", "num", "inner0", "mult", "num2", "inner", "unit", "after")
+        pct = pnum is not None
+        digits = pnum if pct else num
+        ns, ne = m.span("pnum" if pct else "num")
+        before = text[ns - 1:ns]
+        if before in _GLUED_BEFORE:
             continue
-        if text.endswith(":", 0, m.start(group)) and text[m.start(group) - 2:m.start(group) - 1].isdigit():
+        if before == ":" and text[ns - 2:ns - 1].isdigit():
             continue  # 14:30 is a time; after 审结: (no digit before the colon) a count follows
-        if _BROKEN.search(text, max(0, m.start(group) - 4), m.start(group)):
+        if _BROKEN.search(text, max(0, ns - 4), ns):
             continue  # 99·5 9%: the tail of a number the conversion broke apart; unreadable
-        spoken = not (digits[0].isdigit() or pct or m["inner"] or m["inner0"] or text[m.end():m.end() + 1] in _CLAUSE_END)
+        s, e = m.span()
+        spoken = not (digits[0].isdigit() or pct or inner or inner0 or text[e:e + 1] in _CLAUSE_END)
         if spoken and (len(digits) == 1 or (_number(digits, pct) or 0) <= 10):
             continue  # 三项制度, 一次办, 两个确立: names; a small Chinese count stands at the clause end
         value = _number(digits, pct)
         if value is None:
             continue
-        if m["mult"]:
-            value *= _MULTIPLIERS[m["mult"]]
+        if mult:
+            value *= _MULTIPLIERS[mult]
         unit, scale = vocab.units[word] if word else vocab.units["%"]
-        s = m.start()
-        approx = bool(m["inner"] or m["inner0"] or m["after"] or m["num2"])  # 50多万 / 1.2万余
-        for w in approx_before:
+        approx = bool(inner or inner0 or after or num2)  # 50多万 / 1.2万余
+        for w in approx_before.get(text[s - 1:s], ()):
             if text.endswith(w, 0, s):
                 s, approx = s - len(w), True
                 break
         found.append(
             Quantity(  # positional: half the cost of keywords
-                s, m.end(), m.start(group), m.end(group), round(value * scale, 6), unit, word or _PERCENT_WORD,
-                word in classifiers, approx,
+                s, e, ns, ne, round(value * scale, 6), unit, word or _PERCENT_WORD, word in classifiers, approx,
             )
         )
     return found
