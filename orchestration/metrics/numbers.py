@@ -72,11 +72,16 @@ def _grammar(vocab: Vocabulary) -> tuple[re.Pattern, dict[str, tuple[str, ...]]]
     """The quantity pattern (a number needs a measure word after it, or 百分之 before it) and the
     approx words that may precede a number, by their last character, longest first."""
     num = rf"(?:{_ARABIC}|[{_CN_DIGITS}]+)"
+    # After the digits, a measure word at least: a lookahead for what may follow them lets a number
+    # that is no quantity (一 in 进一步) fail at once rather than through every optional part.
+    follows = {" ", "\t", *NUMBERS["inner_approx"], *_MULT, *NUMBERS["range_marks"],
+               *(w[0] for w in vocab.words("approx_inner")), *(w[0] for w in vocab.units)}
+    follow = "".join(re.escape(c) for c in sorted(follows))
     # (A lookahead for the characters a quantity can start with first: re then skips other
     # positions at C speed instead of trying every alternative at each.)
     pattern = re.compile(
         rf"(?=[\d{_CN_DIGITS}{re.escape(_PERCENT_WORD[0])}])(?:{_PERCENT_WORD}(?P<pnum>{num})"
-        rf"|(?P<num>{num})(?:(?P<inner0>[{NUMBERS['inner_approx']}])?[ \t]*(?P<mult>[{_MULT}])(?![{_CN_DIGITS}]))?"
+        rf"|(?P<num>{num})(?=[{follow}])(?:(?P<inner0>[{NUMBERS['inner_approx']}])?[ \t]*(?P<mult>[{_MULT}])(?![{_CN_DIGITS}]))?"
         rf"(?:[ \t]*[{NUMBERS['range_marks']}][ \t]*(?P<num2>{num})(?:[ \t]*[{_MULT}])?)?"
         rf"[ \t]*(?P<inner>{alternation(vocab.words('approx_inner'))})?"
         rf"[ \t]*(?P<unit>{alternation(vocab.units)})(?!{alternation(vocab.words('not_counted'))})"
