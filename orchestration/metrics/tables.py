@@ -29,6 +29,8 @@ _YEAR = re.compile(r"((?:19|20)\d{2})[ \t]*年?(?!\d)")
 _BASELINE_MARKS = set("比较与从由自")
 _TABS = re.compile(r"[ \u3000]*\t[ \t\u3000]*")
 _ALIGNED = re.compile(r"(?<=\S)[ \u3000]{2,}(?=\S)")
+# What _ALIGNED needs, found by str's own search: the regex, led by a lookbehind, tries every position.
+_SPACE_PAIRS = [a + b for a in " \u3000" for b in " \u3000"]
 _SEPARATOR_ROW = re.compile(r"^[\s|:\-]+$")
 # A line of a cell-a-line table: short, and no sentence punctuation inside.
 _CELL_LINE = re.compile(r"^[^,;:。!?]{1,30}$")
@@ -167,7 +169,7 @@ def _caption(text: str, start: int) -> Cell | None:
 
 
 def _row_tables(text: str) -> list[Table]:
-    if "|" not in text and "\t" not in text and not _ALIGNED.search(text):
+    if "|" not in text and "\t" not in text and not (any(p in text for p in _SPACE_PAIRS) and _ALIGNED.search(text)):
         return []  # no line can be a row (_row_cells): most reports are prose alone
     tables, run = [], []
     for a, b in [*_lines(text), (len(text) + 1, len(text) + 1)]:
@@ -207,20 +209,22 @@ def _row_table(text: str, run: list[tuple[int, list[Cell]]]) -> list[Table]:
 
 
 def _cell_tables(text: str) -> list[Table]:
+    if text.count("\n") + 1 < MIN_CELL_RUN:
+        return []
     tables, run = [], []
     for a, b in [*_lines(text), (len(text) + 1, len(text) + 1)]:
         if b <= len(text):
-            cell = _strip(text, a, b)
-            if not cell.text:
+            kept = text[a:b].strip(_SPACE)  # a Cell only for a cell line: most lines are prose
+            if not kept:
                 continue  # blank lines between cells
-            if _CELL_LINE.match(cell.text) and "|" not in cell.text:
-                run.append(cell)
+            if _CELL_LINE.match(kept) and "|" not in kept:
+                run.append(_strip(text, a, b))
                 continue
         if len(run) >= MIN_CELL_RUN:
             table = _cell_table(text, run)
             if table:
                 tables.append(table)
-        run = [] if b > len(text) or _strip(text, a, b).text else run
+        run = []  # a line that is no cell, or the end, ends the run
     return tables
 
 

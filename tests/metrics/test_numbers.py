@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from orchestration.metrics import numbers
+from orchestration.metrics.grammar import NUMBERS
 from orchestration.metrics.numbers import find_quantities, normalise
 from orchestration.metrics.vocabulary import vocabulary
 
@@ -90,3 +94,30 @@ def test_normalise_keeps_offsets():
     norm = normalise(text)
     assert len(norm) == len(text)
     assert norm == "受理23,876件,纠错率4.5%(全年):AB "
+
+
+def test_normalise_maps_every_fullwidth_character():
+    # normalise replaces only the characters it finds; all of the table, repeated, must still go.
+    table = numbers._FULLWIDTH
+    text = "".join(chr(c) for c in table) * 2 + "受理"
+    assert normalise(text) == text.translate(table)
+
+
+def test_nothing_that_follows_a_number_starts_like_one():
+    # The digits of a number are matched atomically (numbers._ARABIC): right only while no word
+    # that may follow them starts with a digit, a comma or a point.
+    vocab = vocabulary()
+    followers = [*vocab.units, *vocab.words("approx_inner"), *vocab.words("approx_after"),
+                 *NUMBERS["range_marks"], *NUMBERS["multipliers"], *NUMBERS["inner_approx"]]
+    assert [w for w in followers if w[0].isdecimal() or w[0] in ",."] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1234,567件", "1,234,5678件", "12,34件", "2019年12月3.5万元", "3.5.6件", "1,234.5%", "12 345 件", "3-5次"],
+)
+def test_atomic_digits_match_as_backtracking_ones(text):
+    pattern = numbers._grammar(vocabulary())[0]
+    plain = re.compile(pattern.pattern.replace("(?>", "(?:"))
+    assert [m.groupdict() | {"span": m.span()} for m in pattern.finditer(text)] == \
+        [m.groupdict() | {"span": m.span()} for m in plain.finditer(text)]
