@@ -30,7 +30,7 @@ class Segmenter:
         tk.check_initialized()
         self.freq = tk.FREQ
         self.logtotal = log(tk.total)
-        self._logp: dict[str, float | None] = {}  # what _probe said of each fragment
+        self._logp: dict[str, float | bool | None] = {}  # what _probe said of each fragment
 
     def cut(self, text: str) -> list[str]:
         words: list[str] = []
@@ -47,7 +47,7 @@ class Segmenter:
                         words.extend(piece)
         return words
 
-    def _probe(self, frag: str) -> float | None:
+    def _probe(self, frag: str) -> float | bool | None:
         """frag's log-probability; None for a prefix of longer words only (frequency 0), _NO_WORD
         for neither. Remembered, so that each prefix a route tries costs one dict probe."""
         f = self.freq.get(frag)
