@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
@@ -25,31 +24,43 @@ class CueIndex:
 
     def __init__(self, words: dict[str, str]):
         self.words = words
-        self.by_first: dict[str, list[str]] = defaultdict(list)
-        for w in sorted(words, key=len, reverse=True):
-            self.by_first[w[0]].append(w)
-        # Where any word starts (overlapping), so the scan skips everything else at C speed; the
-        # class of first characters goes first, as re tries every word at every position otherwise.
-        firsts = re.escape("".join(sorted(self.by_first)))
-        self.starts = re.compile(f"(?=[{firsts}])(?=(?:{alternation(words)}))") if words else None
+        # The lengths of the words of each first character, longest first: `at` tries a slice of
+        # each length rather than every word sharing the character.
+        self.lengths: dict[str, list[int]] = {}
+        for w in words:
+            self.lengths.setdefault(w[0], []).append(len(w))
+        for c, lengths in self.lengths.items():
+            self.lengths[c] = sorted(set(lengths), reverse=True)
+        # The longest word at the leftmost place any word starts: a plain alternation (longest
+        # first) of literals, which re scans for by their first characters at C speed.
+        self.starts = re.compile(alternation(words)) if words else None
 
     def at(self, text: str, i: int, end: int, bounds=None) -> Cue | None:
-        for w in self.by_first.get(text[i], ()):
-            j = i + len(w)
-            if j <= end and text.startswith(w, i) and (bounds is None or i in bounds or j in bounds):
+        end = min(end, len(text))  # a slice past the text would be shorter than its length
+        for n in self.lengths.get(text[i], ()):
+            j = i + n
+            if j <= end and (w := text[i:j]) in self.words and (bounds is None or i in bounds or j in bounds):
                 return Cue(i, j, self.words[w])
         return None
 
     def find(self, text: str, start: int, end: int, bounds=None, hidden=None) -> list[Cue]:
         found, i = [], start
-        for m in self.starts.finditer(text, start, end) if self.starts else ():
+        search = self.starts.search if self.starts else None
+        while search and (m := search(text, i, end)):
             p = m.start()
-            if p < i or (hidden and hidden(p)):
+            if hidden and hidden(p):
+                i = p + 1
                 continue
-            cue = self.at(text, p, end, bounds)
+            j = m.end()
+            if bounds is None or p in bounds or j in bounds:  # the longest word there fits: the cue
+                cue = Cue(p, j, self.words[m.group()])
+            else:
+                cue = self.at(text, p, end, bounds)
             if cue:
                 found.append(cue)
                 i = cue.end
+            else:
+                i = p + 1
         return found
 
 

@@ -20,13 +20,17 @@ _HAN = jieba.re_han_default
 _SKIP = jieba.re_skip_default
 _ENG = jieba.re_eng
 
+_NO_WORD = False  # not in the dictionary, nor a prefix of a word in it: no longer word starts here
+_UNSEEN = object()
+_NONE_YET = float("-inf")  # below every log-probability, so the first word found is the best yet
+
 
 class Segmenter:
     def __init__(self, tk: jieba.Tokenizer):
         tk.check_initialized()
         self.freq = tk.FREQ
         self.logtotal = log(tk.total)
-        self._logp: dict[str, float] = {}  # word -> log(freq or 1) - log(total), as jieba's calc
+        self._logp: dict[str, float | bool | None] = {}  # what _probe said of each fragment
 
     def cut(self, text: str) -> list[str]:
         words: list[str] = []
@@ -43,37 +47,39 @@ class Segmenter:
                         words.extend(piece)
         return words
 
+    def _probe(self, frag: str) -> float | bool | None:
+        """frag's log-probability; None for a prefix of longer words only (frequency 0), _NO_WORD
+        for neither. Remembered, so that each prefix a route tries costs one dict probe."""
+        f = self.freq.get(frag)
+        p = self._logp[frag] = _NO_WORD if f is None else log(f) - self.logtotal if f else None
+        return p
+
     def _cut_block(self, s: str) -> list[str]:
-        freq, logp, logtotal = self.freq, self._logp, self.logtotal
+        logp, probe, alone = self._logp, self._probe, -self.logtotal  # alone: log(1) - log(total)
         n = len(s)
         # score[k], end[k]: the best log-probability of s[k:] and where its first word ends (jieba's
         # route), built from the end; the words starting at k (jieba's DAG) are probed on reaching k.
         score = [0.0] * (n + 1)
         end = [0] * (n + 1)
         for k in range(n - 1, -1, -1):
-            best_p, best_x = None, k
+            best_p, best_x = _NONE_YET, k
             i, frag = k, s[k]
             while True:
-                f = freq.get(frag)
-                if f is None:
+                p = logp.get(frag, _UNSEEN)
+                if p is _UNSEEN:
+                    p = probe(frag)
+                if p is _NO_WORD:
                     break
-                if f:
-                    p = logp.get(frag)
-                    if p is None:
-                        p = logp[frag] = log(f) - logtotal
+                if p is not None:
                     p += score[i + 1]
-                    if best_p is None or p > best_p or (p == best_p and i > best_x):
+                    if p >= best_p:  # a tie goes to the longer word, as jieba's max over (p, end)
                         best_p, best_x = p, i
                 i += 1
                 if i >= n:
                     break
                 frag = s[k:i + 1]
-            if best_p is None:  # no word starts here: the character alone, as jieba's DAG
-                char = s[k]
-                p = logp.get(char)
-                if p is None:
-                    p = logp[char] = log(freq.get(char) or 1) - logtotal
-                best_p, best_x = p + score[k + 1], k
+            if best_p is _NONE_YET:  # no word starts here: the character alone, as jieba's DAG
+                best_p = alone + score[k + 1]
             score[k], end[k] = best_p, best_x
         words, x, buf = [], 0, ""
         while x < n:
