@@ -123,6 +123,10 @@ class Gazetteer:
         for name in self._full_codes:
             lengths.setdefault(name[-2:], set()).add(len(name))
         self._full_lengths = {ending: sorted(found, reverse=True) for ending, found in lengths.items()}
+        # mentions() skips, inside the regex, a name ending after a character no full name has before
+        # its ending: a class test there rather than a turn of the Python loop (4 endings in 10 go).
+        before = "".join(sorted({ending[0] for ending in self._full_lengths}))
+        self._name_end_re = re.compile(f"{_NAME_END_RE.pattern}(?<=[{re.escape(before)}].)")
         # The lengths of the names (full and short) by their first two characters, longest first:
         # name_at() tries only those, and none at all where no name starts (most places).
         starts: dict[str, set[int]] = {}
@@ -131,7 +135,16 @@ class Gazetteer:
         self._name_lengths = {start: sorted(found, reverse=True) for start, found in starts.items()}
         self._short_codes = {short: codes for short, found in self.by_short.items()
                              if (codes := tuple(r.code for r in found if r.level != "county"))}
-        self._short_re = re.compile(f"(?:{trie_pattern(sorted(self._short_codes))})(?![省市盟])")
+        # Short names start at a tenth of the places their first character does: a regex finds the
+        # places where the first two characters may start one (both in a class, one test each), and only
+        # there are the names tried, longest first, as name_at() does. One regex of all the names costs
+        # more: at each first character it tries each of hundreds of alternatives in turn.
+        shorts: dict[str, set[int]] = {}
+        for short in self._short_codes:  # two characters at least: a single one is no short name
+            shorts.setdefault(short[:2], set()).add(len(short))
+        self._short_lengths = {start: sorted(found, reverse=True) for start, found in shorts.items()}
+        firsts, seconds = ("".join(sorted({start[i] for start in shorts})) for i in (0, 1))
+        self._short_start_re = re.compile(f"[{re.escape(firsts)}](?=[{re.escape(seconds)}])")
 
     # -- the tree ---------------------------------------------------------------------------------
     def ancestors(self, region: Region) -> list[Region]:
@@ -149,7 +162,7 @@ class Gazetteer:
     def mentions(self, text: str) -> Counter:
         """How often the text names each region (code -> count); a shared name counts for each."""
         found: list[str] = []  # counted at the end, in one call
-        for m in _NAME_END_RE.finditer(text, 0, MENTION_SCAN_CHARS):
+        for m in self._name_end_re.finditer(text, 0, MENTION_SCAN_CHARS):
             end = m.end()
             for length in self._full_lengths.get(text[end - 2:end], ()):  # longest first
                 if length > end:
@@ -158,8 +171,20 @@ class Gazetteer:
                 if codes:
                     found += codes
                     break
-        for name in self._short_re.findall(text, 0, MENTION_SCAN_CHARS):
-            found += self._short_codes[name]
+        # Short names not followed by 省/市/盟, longest first, none overlapping another: the first
+        # found is kept and the scan goes on after it.
+        limit, after = min(len(text), MENTION_SCAN_CHARS), 0
+        for m in self._short_start_re.finditer(text, 0, limit):
+            start = m.start()
+            if start < after:
+                continue
+            for length in self._short_lengths.get(text[start:start + 2], ()):
+                end = start + length
+                if end <= limit and (codes := self._short_codes.get(text[start:end])) and (
+                        end == limit or text[end] not in "省市盟"):
+                    found += codes
+                    after = end
+                    break
         return Counter(found)
 
     def _evidence(self, region: Region, context: Counter) -> tuple[int, int, int]:
