@@ -38,11 +38,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from orchestration.metrics import clauses as cl
 from orchestration.metrics import patterns as pt
-from orchestration.metrics.cues import OTHER, Cue, CueIndex, indexes
+from orchestration.metrics.cues import OTHER, Cue, indexes
 from orchestration.metrics.grammar import rx
 from orchestration.metrics.numbers import Quantity
 from orchestration.metrics.scope import Event, ScopeReader
@@ -139,30 +138,6 @@ def _han_end(text: str, start: int, stop: int) -> int:
     while stop > start and not _HAN.match(text[stop - 1]):
         stop -= 1
     return stop
-
-
-@cache
-def _by_last_character(index: CueIndex) -> dict[str, tuple[str, ...]]:
-    """The words of `index` by their last character, each list longest first."""
-    words: dict[str, list[str]] = {}
-    for word in sorted(index.words, key=len, reverse=True):
-        words.setdefault(word[-1], []).append(word)
-    return {ch: tuple(ws) for ch, ws in words.items()}
-
-
-def _longest_ending(index: CueIndex, text: str, start: int, stop: int) -> str | None:
-    """The longest word of `index` that text[start:stop] ends with."""
-    words = _by_last_character(index).get(text[stop - 1], ()) if stop > start else ()
-    return next((word for word in words if text.endswith(word, start, stop)), None)
-
-
-def _cue_ending(index: CueIndex, text: str, start: int, stop: int, bounds=None, hidden=None) -> Cue | None:
-    """The cue of `index` that find() reads in text[start:stop] and that ends at `stop`, if any. Only
-    a word ending there can: a look at the last character spares the scan for most spans."""
-    words = _by_last_character(index).get(text[stop - 1]) if stop > start and index.words else None
-    if not words or not any(text.endswith(word, start, stop) for word in words):
-        return None
-    return next((c for c in index.find(text, start, stop, bounds, hidden) if c.end == stop), None)
 
 
 def _fits(unit: str, generic: bool, measure_unit: str, kind: str) -> bool:
@@ -586,12 +561,12 @@ class _Sentence:
         fillers = self.ix.roles.get("filler")
         while True:  # strip trailing marks, fillers and cue words: 行政规范性文件审查44件
             stop = _han_end(text, za, stop)
-            filler = _cue_ending(fillers, text, za, stop) if fillers else None
+            filler = fillers.ending(text, za, stop) if fillers else None
             tail = [c for c in own if c.end == stop] + ([filler] if filler else [])
             if not tail:
                 break
             stop = min(c.start for c in tail)
-        noun = _longest_ending(nouns, text, za, stop)
+        noun = nouns.longest_ending(text, za, stop)
         if noun:
             w.unit, w.generic = nouns.words[noun], False
             return
@@ -731,7 +706,7 @@ class _Sentence:
             if self.text[stop - 1] in " \t":
                 stop -= 1
                 continue
-            hit = _cue_ending(particles, self.text, start, stop)
+            hit = particles.ending(self.text, start, stop)
             if hit is None:
                 return stop
             stop = hit.start
@@ -743,7 +718,7 @@ class _Sentence:
         za, zb = w.zone
         if stop is None:
             stop = self._strip_particles(za, zb)
-        return _cue_ending(self.ix.role("change"), self.text, za, stop, self.bounds, self.in_title)
+        return self.ix.role("change").ending(self.text, za, stop, self.bounds, self.in_title)
 
     def _kind(self, w: _Work) -> None:
         za, zb = w.zone
@@ -781,7 +756,7 @@ class _Sentence:
         if lead is None or lead.start() < self.s:
             return None
         stop = self._strip_particles(self.s, lead.start())
-        cue = _cue_ending(self.ix.role("change"), self.text, self.s, stop)
+        cue = self.ix.role("change").ending(self.text, self.s, stop)
         if cue is None:
             return None
         return int(self.vocab.words("change")[self.text[cue.start:cue.end]]), self._older_baseline(w, cue.start)

@@ -19,8 +19,9 @@ class Cue(NamedTuple):  # (a tuple: made for every word found, and a frozen data
 
 
 class CueIndex:
-    """Leftmost-longest matches of a word list. Given token boundaries, a match must start or end on
-    one: 查处 in 立案查处 and 化解 in 化解矛盾 count, 调处 in 协调处理 and 结案 in 终结案件 do not."""
+    """Leftmost-longest matches of a word list. Given token boundaries (`bounds`: any container of
+    positions, tokens.Tokens for a sentence), a match must start or end on one: 查处 in 立案查处 and
+    化解 in 化解矛盾 count, 化解 in 多元化解决 and 调结 in 民调结果 do not."""
 
     def __init__(self, words: dict[str, str]):
         self.words = words
@@ -34,6 +35,10 @@ class CueIndex:
         # The longest word at the leftmost place any word starts: a plain alternation (longest
         # first) of literals, which re scans for by their first characters at C speed.
         self.starts = re.compile(alternation(words)) if words else None
+        # The words of each last character, longest first: few words end where a span ends.
+        self.by_last: dict[str, list[str]] = {}
+        for w in sorted(words, key=len, reverse=True):
+            self.by_last.setdefault(w[-1], []).append(w)
 
     def at(self, text: str, i: int, end: int, bounds=None) -> Cue | None:
         end = min(end, len(text))  # a slice past the text would be shorter than its length
@@ -63,16 +68,17 @@ class CueIndex:
                 i = p + 1
         return found
 
+    def longest_ending(self, text: str, start: int, stop: int) -> str | None:
+        """The longest word that text[start:stop] ends with."""
+        words = self.by_last.get(text[stop - 1], ()) if stop > start else ()
+        return next((w for w in words if text.endswith(w, start, stop)), None)
 
-class Bounds:
-    """Token boundaries of the clauses that were segmented; elsewhere every position counts."""
-
-    def __init__(self):
-        self.points: set[int] = set()
-        self.ranges: list[tuple[int, int]] = []
-
-    def __contains__(self, pos: int) -> bool:
-        return pos in self.points or not any(a < pos < b for a, b in self.ranges)
+    def ending(self, text: str, start: int, stop: int, bounds=None, hidden=None) -> Cue | None:
+        """The cue find() reads in text[start:stop] that ends at `stop`, if any. Only a word ending
+        there can be one: the last character spares the scan for most spans."""
+        if self.longest_ending(text, start, stop) is None:
+            return None
+        return next((c for c in self.find(text, start, stop, bounds, hidden) if c.end == stop), None)
 
 
 @dataclass(frozen=True, eq=False)

@@ -43,14 +43,14 @@ class Tokens:
 
     A boundary is a clause's start or end, a number's start or end, or a token end inside a stretch
     between numbers; inside a token of the vocabulary (人民调解|调解组织) every position is one too, as
-    cues may overlap there, while inside any other word a cue is an accident (调处 in 协调处理)."""
+    cues may overlap there, while inside any other word a cue is an accident (化解 in 多元化解决)."""
 
     def __init__(self, text: str, spans: list[tuple[int, int]], vocab_words: frozenset[str]):
         self.text, self.vocab_words = text, vocab_words
         self.ranges = spans
         self.points: set[int] = set()
         self.ends: set[int] = set()  # the token ends (a clause's start is a boundary but ends none)
-        self._stretches: list[tuple[int, int]] = []  # uncut stretches of two characters or more
+        self._stretches: list[tuple[int, int] | None] = []  # stretches of two characters or more; None once cut
         for s, e in spans:
             self.points.update((s, e))
             pos = s

@@ -2,7 +2,7 @@
 
 import random
 
-from orchestration.metrics.cues import Bounds, Cue, CueIndex
+from orchestration.metrics.cues import Cue, CueIndex
 
 _WORDS = {"ab": "x", "abc": "y", "b": "z", "bcd": "x", "c.a": "y", "ca": "z", "d": "y", "dab": "x"}
 
@@ -32,17 +32,20 @@ def test_find_and_at_agree_with_a_scan_of_every_position():
         start, end = sorted(rng.randint(0, len(text) + 2) for _ in range(2))
         bounds = None
         if rng.random() < 0.7:
-            bounds = Bounds()
-            bounds.points.update(rng.sample(range(len(text) + 1), rng.randint(0, len(text) + 1)))
-            bounds.ranges.append((rng.randint(0, len(text)), len(text)))
+            bounds = set(rng.sample(range(len(text) + 1), rng.randint(0, len(text) + 1)))
         hidden = {rng.randint(0, 16) for _ in range(2)}.__contains__ if rng.random() < 0.5 else None
         assert index.find(text, start, end, bounds, hidden) == _scan(text, start, end, bounds, hidden)
         for i in range(start, min(end, len(text))):
             assert index.at(text, i, end, bounds) == _longest(text, i, end, bounds)
 
 
-def test_bounds_hold_their_points_and_every_position_outside_their_ranges():
-    bounds = Bounds()
-    bounds.points.update((2, 5))
-    bounds.ranges.append((2, 5))
-    assert [p for p in range(8) if p in bounds] == [0, 1, 2, 5, 6, 7]
+def test_the_cue_ending_a_span_is_the_one_find_reads_there():
+    index, rng = CueIndex(_WORDS), random.Random(11)
+    for _ in range(3000):
+        text = "".join(rng.choice("abcd.x") for _ in range(rng.randint(0, 16)))
+        start, stop = sorted(rng.randint(0, len(text)) for _ in range(2))
+        bounds = set(rng.sample(range(len(text) + 1), rng.randint(0, len(text) + 1))) if rng.random() < 0.5 else None
+        ending = [c for c in _scan(text, start, stop, bounds, None) if c.end == stop]
+        assert index.ending(text, start, stop, bounds) == (ending[0] if ending else None)
+        longest = [w for w in sorted(_WORDS, key=len, reverse=True) if text.endswith(w, start, stop)]
+        assert index.longest_ending(text, start, stop) == (longest[0] if longest else None)

@@ -40,11 +40,11 @@ def test_boundaries_do_not_depend_on_which_positions_were_asked_first():
 
 
 def test_a_word_inside_another_word_is_no_token_but_a_vocabulary_word_is():
-    text = normalise("依法终结案件12件,人民调解组织调解纠纷30件")
+    text = normalise("推进多元化解决纠纷12件,人民调解组织调解纠纷30件")
     spans = clauses.clauses(text, 0, len(text), [])
     tokens = Tokens(text, spans, indexes(vocabulary()).vocab_words)
-    inside = text.index("结案")  # 终结|案件: a cue 结案 starting there would be an accident
-    assert inside - 1 in tokens and inside not in tokens
+    inside = text.index("化解")  # 多元化|解决: a cue 化解 there would be an accident
+    assert inside not in tokens and inside + 2 not in tokens
     mediation = text.index("调解组织")  # 人民调解|调解组织 overlap inside the vocabulary word 人民调解组织
     assert mediation in tokens
 
@@ -56,3 +56,12 @@ def test_the_last_token_before_a_number_is_cut_on_demand():
     number = text.index("20")
     assert tokens.last(0, number) == _everything_cut(text, spans).last(0, number)
     assert text.endswith(tokens.last(0, number), 0, number) and len(tokens.last(0, number)) < number
+
+
+def test_outside_the_clauses_every_position_counts_and_inside_numbers_none():
+    text = normalise("前言部分。全年审结案件20件")
+    clause = (text.index("全"), len(text))
+    tokens = Tokens(text, [clause], indexes(vocabulary()).vocab_words)
+    assert all(p in tokens for p in range(0, clause[0] + 1))  # before the clause, and its start
+    number = text.index("20")
+    assert number in tokens and number + 2 in tokens and number + 1 not in tokens
